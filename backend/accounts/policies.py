@@ -1,0 +1,57 @@
+"""Who may see and change what. One place for every role rule; services and selectors call it.
+
+- admin: everything.
+- service staff: workers living in, and postings/employers located in, the counties their centre
+  covers (a covered prefecture covers all its counties); read-only on programs there.
+- provider staff: their own provider's programs, sessions and enrolments.
+- employer staff: their own employer's postings and the applications to them.
+- worker: their own profile, applications and enrolments.
+- anyone, anonymous included: published programs and postings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from backend.regions.models import Division
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
+
+    Actor = User | AnonymousUser
+
+
+def role_of(user: Actor | None) -> str:
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    if user.is_superuser:
+        return "admin"
+    return user.role  # type: ignore[union-attr]
+
+
+def is_admin(user: Actor | None) -> bool:
+    return role_of(user) == "admin"
+
+
+def covered_county_codes(user: Actor | None) -> frozenset[str]:
+    """Division codes a service-staff user's centre covers, expanded to every division below."""
+    if role_of(user) != "service_staff":
+        return frozenset()
+    cached = getattr(user, "_covered_codes", None)
+    if cached is not None:
+        return cached
+    prefixes = [d.code_prefix for d in Division.objects.filter(service_centres=user.service_centre_id)]  # type: ignore[union-attr]
+    query = Q()
+    for prefix in prefixes:
+        query |= Q(code__startswith=prefix)
+    codes = frozenset(Division.objects.filter(query).values_list("code", flat=True)) if prefixes else frozenset()
+    user._covered_codes = codes  # type: ignore[union-attr]
+    return codes
+
+
+def covers(user: Actor | None, division_code: str | None) -> bool:
+    return bool(division_code) and division_code in covered_county_codes(user)

@@ -1,0 +1,82 @@
+"""One error format for the whole API: {"code": ..., "message": ..., "fields": {...}}.
+
+`code` is a stable English identifier for programs; `message` is for people (zh-hans by default);
+`fields` maps each bad field to a list of {"code", "message"}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from backend.common.errors import DomainError
+
+_MESSAGES = {
+    "not_authenticated": "请先登录。",
+    "authentication_failed": "登录信息无效,请重新登录。",
+    "permission_denied": "您没有执行此操作的权限。",
+    "not_found": "未找到该记录。",
+    "method_not_allowed": "不支持该请求方法。",
+    "parse_error": "请求内容格式错误。",
+    "unsupported_media_type": "不支持的请求内容类型。",
+    "throttled": "请求过于频繁,请稍后再试。",
+    "validation_error": "输入有误,请检查标出的字段。",
+}
+
+
+def _field_errors(detail: Any, prefix: str = "") -> dict[str, list[dict[str, str]]]:
+    """Flatten DRF's nested ErrorDetail structure into {"field.sub": [{code, message}]}."""
+    out: dict[str, list[dict[str, str]]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "non_field_errors" if key == "non_field_errors" and not prefix else f"{prefix}{key}"
+            out.update(_field_errors(value, f"{name}."))
+            if isinstance(value, list) and all(isinstance(v, exceptions.ErrorDetail) for v in value):
+                out[name] = [{"code": v.code or "invalid", "message": str(v)} for v in value]
+                out.pop(f"{name}.", None)
+    elif isinstance(detail, list):
+        if all(isinstance(v, exceptions.ErrorDetail) for v in detail):
+            key = prefix.rstrip(".") or "non_field_errors"
+            out[key] = [{"code": v.code or "invalid", "message": str(v)} for v in detail]
+        else:
+            for index, item in enumerate(detail):
+                if item:
+                    out.update(_field_errors(item, f"{prefix}{index}."))
+    return {k: v for k, v in out.items() if not k.endswith(".")}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = {
+            "code": "validation_error",
+            "message": _MESSAGES["validation_error"],
+            "fields": _field_errors(exc.detail),
+        }
+        response.status_code = status.HTTP_400_BAD_REQUEST
+    else:
+        code = getattr(exc, "default_code", "error")
+        detail = getattr(exc, "detail", None)
+        message = _MESSAGES.get(code) or (str(detail) if detail else "请求失败。")
+        body = {"code": code, "message": message, "fields": {}}
+    response.data = body
+    return response

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data (divisions, taxonomy) is loaded once per test database, like production."""
+    with django_db_blocker.unblock():
+        call_command("load_divisions", verbosity=0)
+        call_command("load_taxonomy", verbosity=0)
+
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Tests never reach the network beyond this machine."""
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        try:
+            ip = ipaddress.ip_address(socket.gethostbyname(host) if not host[:1].isdigit() and ":" not in host else host)
+        except (OSError, ValueError):
+            raise OSError(f"network access blocked in tests: {host}") from None
+        if not ip.is_loopback:
+            raise OSError(f"network access blocked in tests: {host}")
+    return _real_connect(self, address, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _block_network():
+    socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
