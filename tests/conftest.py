@@ -23,7 +23,9 @@ def _loopback_only(self: socket.socket, address, *args, **kwargs):  # type: igno
     if self.family in (socket.AF_INET, socket.AF_INET6):
         host = address[0]
         try:
-            ip = ipaddress.ip_address(socket.gethostbyname(host) if not host[:1].isdigit() and ":" not in host else host)
+            ip = ipaddress.ip_address(
+                socket.gethostbyname(host) if not host[:1].isdigit() and ":" not in host else host
+            )
         except (OSError, ValueError):
             raise OSError(f"network access blocked in tests: {host}") from None
         if not ip.is_loopback:
@@ -36,3 +38,17 @@ def _block_network():
     socket.socket.connect = _loopback_only  # type: ignore[method-assign]
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """Transactional tests end with a flush that empties every table, reference data included;
+    pytest-django runs them after the others, so each one reloads what it needs first."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from backend.regions.models import Division
+
+        if not Division.objects.exists():
+            call_command("load_divisions", verbosity=0)
+            call_command("load_taxonomy", verbosity=0)

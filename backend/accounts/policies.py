@@ -48,7 +48,9 @@ def covered_county_codes(user: Actor | None) -> frozenset[str]:
     query = Q()
     for prefix in prefixes:
         query |= Q(code__startswith=prefix)
-    codes = frozenset(Division.objects.filter(query).values_list("code", flat=True)) if prefixes else frozenset()
+    codes = (
+        frozenset(Division.objects.filter(query).values_list("code", flat=True)) if prefixes else frozenset()
+    )
     user._covered_codes = codes  # type: ignore[union-attr]
     return codes
 

@@ -1,6 +1,28 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from backend.accounts.api import MeView, TokenView
+from backend.jobs.api import ApplicationViewSet, EmployerViewSet, PostingViewSet
+from backend.occupations.api import CertificateTypeViewSet, DivisionViewSet, OccupationViewSet, SkillViewSet
+from backend.workers.api import WorkerProfileViewSet
+from training.api import EnrolmentViewSet, ProgramViewSet, SessionViewSet
 
-urlpatterns = [path("", include(router.urls))]
+router = DefaultRouter()
+router.register("programs", ProgramViewSet, basename="program")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("postings", PostingViewSet, basename="posting")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("workers", WorkerProfileViewSet, basename="worker")
+router.register("divisions", DivisionViewSet, basename="division")
+router.register("occupations", OccupationViewSet, basename="occupation")
+router.register("skills", SkillViewSet, basename="skill")
+router.register("certificate-types", CertificateTypeViewSet, basename="certificate-type")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("imports/", include("backend.imports.urls")),
+    path("", include(router.urls)),
+]

@@ -11,11 +11,11 @@ Nothing is typed by hand:
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 from django.db import transaction
 
@@ -63,7 +63,7 @@ def cpca_coordinates() -> dict[str, tuple[float, float]]:
 def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
     """(signed area, cx, cy) of a closed ring by the shoelace formula."""
     area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
         cross = x0 * y1 - x1 * y0
         area += cross
         cx += (x0 + x1) * cross
@@ -112,13 +112,22 @@ def load_divisions() -> dict[str, int]:
     objs = []
     for r in rows:
         lat, lng = coords.get(r.code) or coords.get(r.parent_code or "", (None, None))
-        objs.append(Division(code=r.code, name=r.name, level=r.level, parent_id=r.parent_code, latitude=lat, longitude=lng))
+        objs.append(
+            Division(
+                code=r.code, name=r.name, level=r.level, parent_id=r.parent_code, latitude=lat, longitude=lng
+            )
+        )
     # Parents come first in `rows`, so one ordered bulk insert keeps the self-FK valid.
     Division.objects.bulk_create([o for o in objs if o.code not in existing], batch_size=1000)
     Division.objects.bulk_update(
-        [o for o in objs if o.code in existing], ["name", "level", "parent", "latitude", "longitude"], batch_size=1000
+        [o for o in objs if o.code in existing],
+        ["name", "level", "parent", "latitude", "longitude"],
+        batch_size=1000,
     )
-    counts: dict[str, int] = {"total": len(rows), "created": len(rows) - len(existing & {r.code for r in rows})}
+    counts: dict[str, int] = {
+        "total": len(rows),
+        "created": len(rows) - len(existing & {r.code for r in rows}),
+    }
     counts["without_coordinates"] = sum(1 for o in objs if o.latitude is None)
     for r in rows:
         counts[r.code[:2] + "0000"] = counts.get(r.code[:2] + "0000", 0) + 1

@@ -15,3 +15,10 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "test-media"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}  # noqa: F405
 SEARCH_FTS5_PATH = env("SEARCH_FTS5_PATH", default=str(VAR_DIR / "test-search.sqlite3"))
+
+# Tasks run in-process in the normal suite so tests are deterministic; the tests marked
+# `celery_worker` switch to the real broker (CELERY_BROKER_URL) and a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+if env("TEST_DATABASE_NAME", default=""):
+    # A fixed test database name, so a Celery worker started beside the suite can reach it.
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405

@@ -150,3 +150,6 @@ class WorkerCertificate(models.Model):
                 fields=["worker", "certificate_type"], name="one_row_per_worker_certificate"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}:{self.certificate_type_id}"

@@ -29,7 +29,9 @@ def test_recent_divisions_exist_with_coordinates():
 
 def test_every_division_has_coordinates_and_a_parent_of_the_level_above():
     assert not Division.objects.filter(latitude__isnull=True).exists()
-    for division in Division.objects.filter(level=Division.Level.COUNTY, code__startswith="44").select_related("parent"):
+    for division in Division.objects.filter(
+        level=Division.Level.COUNTY, code__startswith="44"
+    ).select_related("parent"):
         assert division.parent.level in (Division.Level.PREFECTURE, Division.Level.PROVINCE)
         assert division.code.startswith(division.parent.code_prefix)
 

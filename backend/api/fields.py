@@ -1,0 +1,53 @@
+"""Reference fields shared by the API: taxonomy by slug, divisions by 6-digit code."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from backend.occupations.models import CertificateType, Occupation, Skill
+from backend.regions.models import Division
+
+
+class DivisionField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": "行政区划代码“{value}”不存在。",
+        "invalid": "行政区划代码无效。",
+    }
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("queryset", Division.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+
+class OccupationField(serializers.SlugRelatedField):
+    default_error_messages = {"does_not_exist": "职业“{value}”不存在。", "invalid": "职业无效。"}
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("queryset", Occupation.objects.all())
+        super().__init__(slug_field="slug", **kwargs)
+
+
+class SkillField(serializers.SlugRelatedField):
+    default_error_messages = {"does_not_exist": "技能“{value}”不存在。", "invalid": "技能无效。"}
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("queryset", Skill.objects.all())
+        super().__init__(slug_field="slug", **kwargs)
+
+
+class CertificateTypeField(serializers.SlugRelatedField):
+    default_error_messages = {"does_not_exist": "证书类型“{value}”不存在。", "invalid": "证书类型无效。"}
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("queryset", CertificateType.objects.all())
+        super().__init__(slug_field="slug", **kwargs)
+
+
+class NamedRef(serializers.Serializer):
+    """How a referenced row is shown: its identifier and its name."""
+
+    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+        if instance is None:
+            return None
+        key = getattr(instance, "slug", None) or getattr(instance, "code", None) or instance.pk
+        return {"id": key, "name": getattr(instance, "name", None) or str(instance)}

@@ -1,0 +1,224 @@
+"""Writes for jobs: employers, postings (招聘岗位) and applications/referrals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.policies import covers, is_admin, role_of
+from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
+from backend.common.validation import apply_fields, validate_instance
+from backend.common.validators import normalise_credit_code
+from backend.workers.models import WorkerProfile
+
+from .models import Application, Employer, Posting
+
+EMPLOYER_FIELDS = (
+    "external_id", "name", "credit_code", "county", "industry", "is_stable_employment_base", "contact_phone", "address",
+)  # fmt: skip
+POSTING_FIELDS = (
+    "external_id", "title", "occupation", "required_certificate", "required_certificate_level", "headcount",
+    "wage_type", "wage_min", "wage_max", "rate", "rate_unit", "provides_lodging", "provides_meals",
+    "social_insurance", "couple_rooms", "shifts", "division", "address", "latitude", "longitude", "campaign",
+    "description", "expires_on",
+)  # fmt: skip
+DEFAULT_POSTING_DAYS = 60
+
+
+def can_manage_employer(user: Any, employer: Employer) -> bool:
+    role = role_of(user)
+    if role == "admin":
+        return True
+    if role == "employer_staff":
+        return user.employer_id == employer.pk
+    return role == "service_staff" and covers(user, employer.county_id)
+
+
+def can_manage_posting(user: Any, posting: Posting) -> bool:
+    role = role_of(user)
+    if role == "admin":
+        return True
+    if role == "employer_staff":
+        return user.employer_id == posting.employer_id
+    # Service staff publish postings for employers of their counties (招聘会, 南粤春暖).
+    return role == "service_staff" and covers(user, posting.division_id)
+
+
+@transaction.atomic
+def employer_create(*, actor: Any, data: dict[str, Any]) -> Employer:
+    employer = Employer()
+    apply_fields(employer, data, allowed=EMPLOYER_FIELDS)
+    employer.credit_code = normalise_credit_code(employer.credit_code)
+    if not (is_admin(actor) or (role_of(actor) == "service_staff" and covers(actor, employer.county_id))):
+        raise PermissionDenied("只有管理员或辖区就业服务人员可以登记用人单位。")
+    validate_instance(employer)
+    employer.save()
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, actor: Any, employer: Employer, data: dict[str, Any]) -> Employer:
+    if not can_manage_employer(actor, employer):
+        raise PermissionDenied("无权修改该用人单位。")
+    apply_fields(employer, data, allowed=EMPLOYER_FIELDS)
+    employer.credit_code = normalise_credit_code(employer.credit_code)
+    if not can_manage_employer(actor, employer):  # moving it out of the staff's counties
+        raise PermissionDenied("不能把用人单位改到辖区以外。")
+    validate_instance(employer)
+    employer.save()
+    return employer
+
+
+def _fill_coordinates(posting: Posting) -> None:
+    if posting.latitude is None and posting.division_id:
+        posting.latitude = posting.division.latitude
+        posting.longitude = posting.division.longitude
+
+
+def _set_skills(posting: Posting, data: dict[str, Any]) -> None:
+    if "required_skills" in data:
+        posting.required_skills.set(data["required_skills"])
+    if "preferred_skills" in data:
+        posting.preferred_skills.set(data["preferred_skills"])
+
+
+@transaction.atomic
+def posting_create(*, actor: Any, data: dict[str, Any]) -> Posting:
+    if role_of(actor) not in ("employer_staff", "service_staff", "admin"):
+        raise PermissionDenied("只有用人单位或就业服务人员可以发布招聘岗位。")
+    employer = data.get("employer") or (actor.employer if role_of(actor) == "employer_staff" else None)
+    if employer is None:
+        raise ValidationFailed.for_field("employer", "required", "请选择用人单位。")
+    posting = Posting(employer=employer)
+    apply_fields(posting, data, allowed=POSTING_FIELDS)
+    if posting.division_id is None:
+        posting.division = employer.county
+    if not can_manage_posting(actor, posting):
+        raise PermissionDenied("只能发布本单位或本辖区的招聘岗位。")
+    _fill_coordinates(posting)
+    validate_instance(posting)
+    posting.save()
+    _set_skills(posting, data)
+    return posting
+
+
+@transaction.atomic
+def posting_update(*, actor: Any, posting: Posting, data: dict[str, Any]) -> Posting:
+    if not can_manage_posting(actor, posting):
+        raise PermissionDenied("无权修改该招聘岗位。")
+    if "employer" in data and data["employer"] != posting.employer and not is_admin(actor):
+        raise PermissionDenied("不能把岗位转给其他单位。")
+    apply_fields(posting, data, allowed=(*POSTING_FIELDS, "employer"))
+    if "division" in data and "latitude" not in data:
+        posting.latitude = posting.longitude = None
+    if not can_manage_posting(actor, posting):
+        raise PermissionDenied("不能把岗位改到辖区以外。")
+    _fill_coordinates(posting)
+    validate_instance(posting)
+    posting.save()
+    _set_skills(posting, data)
+    return posting
+
+
+def posting_publish(*, actor: Any, posting: Posting, today: dt.date | None = None) -> Posting:
+    if not can_manage_posting(actor, posting):
+        raise PermissionDenied("无权发布该招聘岗位。")
+    today = today or timezone.localdate()
+    validate_instance(posting)
+    if posting.expires_on and posting.expires_on < today:
+        raise ValidationFailed.for_field("expires_on", "expired", "截止日期已过,请先修改截止日期。")
+    posting.status = Posting.Status.PUBLISHED
+    posting.published_at = timezone.now()
+    posting.expires_on = posting.expires_on or today + dt.timedelta(days=DEFAULT_POSTING_DAYS)
+    posting.save(update_fields=["status", "published_at", "expires_on", "updated_at"])
+    return posting
+
+
+def posting_set_status(*, actor: Any, posting: Posting, status: str) -> Posting:
+    """Mark filled or expired (unpublish)."""
+    if not can_manage_posting(actor, posting):
+        raise PermissionDenied("无权修改该招聘岗位。")
+    if status not in (Posting.Status.FILLED, Posting.Status.EXPIRED, Posting.Status.DRAFT):
+        raise ValidationFailed.for_field("status", "invalid_choice", "状态只能改为已招满、已过期或草稿。")
+    posting.status = status
+    posting.save(update_fields=["status", "updated_at"])
+    return posting
+
+
+def posting_expire_due(*, today: dt.date | None = None) -> int:
+    """Expire published postings past their closing date (run daily by Celery beat)."""
+    today = today or timezone.localdate()
+    return Posting.objects.filter(status=Posting.Status.PUBLISHED, expires_on__lt=today).update(
+        status=Posting.Status.EXPIRED, updated_at=timezone.now()
+    )
+
+
+def _can_act_for_worker(actor: Any, worker: WorkerProfile) -> bool:
+    role = role_of(actor)
+    if role == "admin":
+        return True
+    if role == "worker":
+        return worker.user_id == actor.pk
+    return role == "service_staff" and covers(actor, worker.current_division_id)
+
+
+@transaction.atomic
+def application_create(*, actor: Any, data: dict[str, Any]) -> Application:
+    """A worker applies to a posting, or service staff refer a worker (推荐)."""
+    posting: Posting = data["posting"]
+    worker: WorkerProfile | None = data.get("worker")
+    if worker is None and role_of(actor) == "worker":
+        worker = WorkerProfile.objects.filter(user=actor).first()
+    if worker is None:
+        raise ValidationFailed.for_field("worker", "required", "请先完善个人资料。")
+    if not _can_act_for_worker(actor, worker):
+        raise PermissionDenied("只能为本人或本服务中心辖区的劳动者投递。")
+    if posting.status != Posting.Status.PUBLISHED:
+        raise Conflict("该岗位当前不在招聘中。", code="posting_not_open")
+    if role_of(actor) != "worker" and not worker.consent_share_with_employers:
+        raise Conflict("劳动者未同意向用人单位推荐,不能代为投递。", code="consent_required")
+    if Application.objects.filter(worker=worker, posting=posting).exists():
+        raise Conflict("已经投递过该岗位。", code="already_applied")
+    is_self = role_of(actor) == "worker"
+    return Application.objects.create(
+        worker=worker,
+        posting=posting,
+        source=Application.Source.SELF if is_self else Application.Source.STAFF_REFERRAL,
+        referred_by=None if is_self else actor,
+        note=data.get("note", ""),
+        status_changed_at=timezone.now(),
+    )
+
+
+_EMPLOYER_STATUSES = {
+    Application.Status.VIEWED, Application.Status.INTERVIEW, Application.Status.HIRED, Application.Status.REJECTED,
+}  # fmt: skip
+
+
+@transaction.atomic
+def application_update(*, actor: Any, application: Application, data: dict[str, Any]) -> Application:
+    """Employers move an application along; the worker (or their staff) may withdraw it."""
+    new = data.get("status", application.status)
+    owns_posting = can_manage_posting(actor, application.posting)
+    for_worker = _can_act_for_worker(actor, application.worker)
+    if new == Application.Status.WITHDRAWN:
+        allowed = for_worker
+    else:
+        allowed = owns_posting and (new in _EMPLOYER_STATUSES or new == application.status)
+    if not allowed:
+        raise PermissionDenied("无权修改该申请。")
+    if (
+        application.status in (Application.Status.HIRED, Application.Status.WITHDRAWN)
+        and new != application.status
+    ):
+        raise ValidationFailed.for_field("status", "invalid_transition", "该申请已结束,不能再修改状态。")
+    if new != application.status:
+        application.status = new
+        application.status_changed_at = timezone.now()
+    if "note" in data and owns_posting:
+        application.note = data["note"]
+    application.save()
+    return application

@@ -1,0 +1,128 @@
+"""Writes for worker profiles: self-registration, registration at the service window, updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from backend.accounts.policies import covers, role_of
+from backend.common import crypto
+from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
+from backend.common.ids import new_external_id
+from backend.common.validation import apply_fields, validate_instance
+from backend.common.validators import normalise_id_number, normalise_mobile
+
+from .models import WorkerCertificate, WorkerProfile, WorkerSkill
+
+PROFILE_FIELDS = (
+    "name", "mobile", "gender", "ethnicity", "birth_year", "hukou_division", "current_division",
+    "wants_work_near_home", "max_commute_km", "willing_to_relocate", "education", "wage_floor", "needs_lodging",
+    "needs_meals", "needs_couple_room", "wants_to_start_business", "available_from", "languages",
+    "registration_status", "consent_data_processing", "consent_share_with_employers", "consent_contact",
+)  # fmt: skip
+
+
+def can_manage_worker(user: Any, worker: WorkerProfile) -> bool:
+    role = role_of(user)
+    if role == "admin":
+        return True
+    if role == "worker":
+        return worker.user_id is not None and worker.user_id == user.pk
+    return role == "service_staff" and covers(user, worker.current_division_id)
+
+
+def _set_id_number(worker: WorkerProfile, raw: str | None) -> None:
+    number = normalise_id_number(raw or "")
+    if number:
+        clash = WorkerProfile.objects.filter(id_number_hash=crypto.blind_index(number)).exclude(pk=worker.pk)
+        if clash.exists():
+            raise Conflict(
+                "该身份证号已登记,请勿重复登记。",
+                code="duplicate_id_number",
+                fields={"id_number": [{"code": "duplicate_id_number", "message": "该身份证号已登记。"}]},
+            )
+    worker.set_id_number(number)
+
+
+def _set_relations(worker: WorkerProfile, data: dict[str, Any]) -> None:
+    if "preferred_divisions" in data:
+        worker.preferred_divisions.set(data["preferred_divisions"])
+    if "desired_occupations" in data:
+        worker.desired_occupations.set(data["desired_occupations"])
+    if "skills" in data:
+        worker.skills.all().delete()
+        WorkerSkill.objects.bulk_create(
+            WorkerSkill(worker=worker, skill=s["skill"], years=s.get("years", 0), level=s.get("level"))
+            for s in data["skills"]
+        )
+    if "certificates" in data:
+        worker.certificates.all().delete()
+        WorkerCertificate.objects.bulk_create(
+            WorkerCertificate(
+                worker=worker,
+                certificate_type=c["certificate_type"],
+                level=c.get("level"),
+                obtained_on=c.get("obtained_on"),
+            )
+            for c in data["certificates"]
+        )
+
+
+def _check_relations(data: dict[str, Any]) -> None:
+    for index, cert in enumerate(data.get("certificates", [])):
+        ctype = cert["certificate_type"]
+        if cert.get("level") and not ctype.has_levels:
+            raise ValidationFailed.for_field(
+                f"certificates.{index}.level", "certificate_has_no_levels", f"“{ctype.name}”不分等级。"
+            )
+    skill_ids = [s["skill"].pk for s in data.get("skills", [])]
+    if len(skill_ids) != len(set(skill_ids)):
+        raise ValidationFailed.for_field("skills", "duplicate_skill", "同一技能只能填写一次。")
+
+
+@transaction.atomic
+def worker_register(*, actor: Any, data: dict[str, Any]) -> WorkerProfile:
+    """A worker registers themselves, or service staff register a worker at the window."""
+    role = role_of(actor)
+    worker = WorkerProfile()
+    apply_fields(worker, data, allowed=PROFILE_FIELDS)
+    worker.mobile = normalise_mobile(worker.mobile)
+    if role == "worker":
+        if WorkerProfile.objects.filter(user=actor).exists():
+            raise Conflict("您已经有个人资料,请直接修改。", code="profile_exists")
+        worker.user = actor
+    elif role == "service_staff":
+        if not covers(actor, worker.current_division_id):
+            raise PermissionDenied("只能登记常住地在本服务中心辖区的劳动者。")
+        worker.registered_by = actor
+    elif role != "admin":
+        raise PermissionDenied("无权登记劳动者。")
+    if not worker.consent_data_processing:
+        raise ValidationFailed.for_field(
+            "consent_data_processing", "consent_required", "登记前须征得本人同意处理个人信息。"
+        )
+    worker.external_id = data.get("external_id") or new_external_id("w")
+    _set_id_number(worker, data.get("id_number"))
+    _check_relations(data)
+    validate_instance(worker)
+    worker.save()
+    _set_relations(worker, data)
+    return worker
+
+
+@transaction.atomic
+def worker_update(*, actor: Any, worker: WorkerProfile, data: dict[str, Any]) -> WorkerProfile:
+    if not can_manage_worker(actor, worker):
+        raise PermissionDenied("无权修改该劳动者资料。")
+    apply_fields(worker, data, allowed=PROFILE_FIELDS)
+    worker.mobile = normalise_mobile(worker.mobile)
+    if role_of(actor) == "service_staff" and not covers(actor, worker.current_division_id):
+        raise PermissionDenied("不能把劳动者的常住地改到辖区以外。")
+    if "id_number" in data:
+        _set_id_number(worker, data["id_number"])
+    _check_relations(data)
+    validate_instance(worker)
+    worker.save()
+    _set_relations(worker, data)
+    return worker

@@ -1,0 +1,186 @@
+"""Writes for training: programs, sessions (开班) and enrolments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from backend.accounts.policies import covers, is_admin, role_of
+from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
+from backend.common.validation import apply_fields, validate_instance
+from backend.workers.models import WorkerProfile
+
+from .models import Enrolment, Program, Provider, Session
+
+PROGRAM_FIELDS = (
+    "external_id", "title", "brand", "occupation", "certificate_type", "certificate_level", "delivery",
+    "online_url", "venue_division", "venue_address", "latitude", "longitude", "hours", "fee", "is_free",
+    "is_subsidised", "eligibility", "description",
+)  # fmt: skip
+SESSION_FIELDS = ("external_id", "start_date", "end_date", "enrol_deadline", "seats")
+
+
+def can_manage_provider(user: Any, provider: Provider | None) -> bool:
+    if is_admin(user):
+        return True
+    return provider is not None and role_of(user) == "provider_staff" and user.provider_id == provider.pk
+
+
+def _require_provider(actor: Any, provider: Provider | None) -> None:
+    if not can_manage_provider(actor, provider):
+        raise PermissionDenied("只能管理本机构的培训项目。")
+
+
+def _fill_coordinates(program: Program) -> None:
+    if program.latitude is None and program.venue_division_id:
+        program.latitude = program.venue_division.latitude
+        program.longitude = program.venue_division.longitude
+
+
+@transaction.atomic
+def program_create(*, actor: Any, data: dict[str, Any]) -> Program:
+    if role_of(actor) not in ("provider_staff", "admin"):
+        raise PermissionDenied("只有培训机构人员可以发布培训项目。")
+    provider = data.get("provider") or (actor.provider if role_of(actor) == "provider_staff" else None)
+    if provider is None:
+        raise ValidationFailed.for_field("provider", "required", "请选择培训机构。")
+    _require_provider(actor, provider)
+    program = Program(provider=provider)
+    apply_fields(program, data, allowed=PROGRAM_FIELDS)
+    _fill_coordinates(program)
+    validate_instance(program)
+    program.save()
+    if "skills" in data:
+        program.skills.set(data["skills"])
+    return program
+
+
+@transaction.atomic
+def program_update(*, actor: Any, program: Program, data: dict[str, Any]) -> Program:
+    _require_provider(actor, program.provider)
+    if "provider" in data and data["provider"] != program.provider and not is_admin(actor):
+        raise PermissionDenied("不能把项目转给其他机构。")
+    apply_fields(program, data, allowed=(*PROGRAM_FIELDS, "provider"))
+    if "venue_division" in data and "latitude" not in data:
+        program.latitude = program.longitude = None
+    _fill_coordinates(program)
+    validate_instance(program)
+    program.save()
+    if "skills" in data:
+        program.skills.set(data["skills"])
+    return program
+
+
+def program_publish(*, actor: Any, program: Program) -> Program:
+    _require_provider(actor, program.provider)
+    validate_instance(program)
+    if not program.skills.exists():
+        raise ValidationFailed.for_field("skills", "skills_required", "发布前请至少填写一项所授技能。")
+    program.status = Program.Status.PUBLISHED
+    program.published_at = program.published_at or timezone.now()
+    program.save(update_fields=["status", "published_at", "updated_at"])
+    return program
+
+
+def program_close(*, actor: Any, program: Program) -> Program:
+    _require_provider(actor, program.provider)
+    program.status = Program.Status.CLOSED
+    program.save(update_fields=["status", "updated_at"])
+    return program
+
+
+@transaction.atomic
+def session_create(*, actor: Any, data: dict[str, Any]) -> Session:
+    program = data["program"]
+    _require_provider(actor, program.provider)
+    session = Session(program=program)
+    apply_fields(session, data, allowed=SESSION_FIELDS)
+    validate_instance(session)
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Session:
+    _require_provider(actor, session.program.provider)
+    if "program" in data and data["program"].provider_id != session.program.provider_id:
+        raise PermissionDenied("不能把开班移到其他机构的项目。")
+    apply_fields(session, data, allowed=(*SESSION_FIELDS, "program", "status"))
+    validate_instance(session)
+    session.save()
+    return session
+
+
+def _can_act_for_worker(actor: Any, worker: WorkerProfile) -> bool:
+    role = role_of(actor)
+    if role == "admin":
+        return True
+    if role == "worker":
+        return worker.user_id == actor.pk
+    return role == "service_staff" and covers(actor, worker.current_division_id)
+
+
+@transaction.atomic
+def enrolment_apply(*, actor: Any, data: dict[str, Any]) -> Enrolment:
+    """A worker applies for a session (or staff apply on their behalf)."""
+    session: Session = data["session"]
+    worker: WorkerProfile | None = data.get("worker")
+    if worker is None and role_of(actor) == "worker":
+        worker = WorkerProfile.objects.filter(user=actor).first()
+    if worker is None:
+        raise ValidationFailed.for_field("worker", "required", "请先完善个人资料。")
+    if not _can_act_for_worker(actor, worker):
+        raise PermissionDenied("只能为本人或本服务中心辖区的劳动者报名。")
+    session = Session.objects.select_for_update().select_related("program").get(pk=session.pk)
+    if session.program.status != Program.Status.PUBLISHED or session.status != Session.Status.OPEN:
+        raise Conflict("该班次当前不接受报名。", code="session_not_open")
+    if session.enrolled_count >= session.seats:
+        raise Conflict("该班次名额已满。", code="session_full")
+    if Enrolment.objects.filter(worker=worker, session=session).exists():
+        raise Conflict("已经报名过该班次。", code="already_enrolled")
+    enrolment = Enrolment.objects.create(
+        worker=worker,
+        session=session,
+        source=Enrolment.Source.SELF if role_of(actor) == "worker" else Enrolment.Source.STAFF,
+        created_by=actor,
+        status_changed_at=timezone.now(),
+    )
+    Session.objects.filter(pk=session.pk).update(enrolled_count=F("enrolled_count") + 1)
+    return enrolment
+
+
+_ENROLMENT_TRANSITIONS = {
+    Enrolment.Status.APPLIED: {Enrolment.Status.ENROLLED, Enrolment.Status.DROPPED},
+    Enrolment.Status.ENROLLED: {Enrolment.Status.COMPLETED, Enrolment.Status.DROPPED},
+    Enrolment.Status.COMPLETED: {Enrolment.Status.CERTIFIED},
+    Enrolment.Status.CERTIFIED: set(),
+    Enrolment.Status.DROPPED: set(),
+}
+
+
+@transaction.atomic
+def enrolment_set_status(*, actor: Any, enrolment: Enrolment, data: dict[str, Any]) -> Enrolment:
+    """Providers accept, complete and certify; a worker (or their staff) may only drop out."""
+    new = data.get("status")
+    if new is None:
+        return enrolment
+    is_provider = can_manage_provider(actor, enrolment.session.program.provider)
+    if not is_provider and not (
+        new == Enrolment.Status.DROPPED and _can_act_for_worker(actor, enrolment.worker)
+    ):
+        raise PermissionDenied("无权修改该报名的状态。")
+    if new not in _ENROLMENT_TRANSITIONS[Enrolment.Status(enrolment.status)]:
+        raise ValidationFailed.for_field(
+            "status", "invalid_transition", f"不能从“{enrolment.get_status_display()}”改为该状态。"
+        )
+    if new == Enrolment.Status.DROPPED:
+        Session.objects.filter(pk=enrolment.session_id, enrolled_count__gt=0).update(
+            enrolled_count=F("enrolled_count") - 1
+        )
+    enrolment.status = new
+    enrolment.status_changed_at = timezone.now()
+    enrolment.save(update_fields=["status", "status_changed_at", "updated_at"])
+    return enrolment
