@@ -16,7 +16,7 @@ from backend.workers.models import WorkerProfile
 from backend.workers.selectors import can_see_personal_data
 
 from . import selectors, services
-from .models import Application, Employer, Posting
+from .models import POSTING_STATUS_CHANGES, Application, Employer, Posting
 
 
 class EmployerOutput(serializers.ModelSerializer):

@@ -165,6 +165,10 @@ class Posting(TimeStampedModel):
             raise ValidationError(errors)
 
 
+# The statuses an employer or staff may set by hand (publishing has its own action).
+POSTING_STATUS_CHANGES = [(s.value, s.label) for s in (Posting.Status.FILLED, Posting.Status.EXPIRED, Posting.Status.DRAFT)]
+
+
 class Application(TimeStampedModel):
     """A worker's application to a posting, by themselves or as a staff referral (推荐)."""
 

@@ -136,6 +136,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateLevelEnum": "backend.occupations.models.CertificateLevel",
+        "ProgramStatusEnum": "training.models.Program.Status",
+        "SessionStatusEnum": "training.models.Session.Status",
+        "EnrolmentStatusEnum": "training.models.Enrolment.Status",
+        "PostingStatusEnum": "backend.jobs.models.Posting.Status",
+        "ApplicationStatusEnum": "backend.jobs.models.Application.Status",
+        "ImportJobStatusEnum": "backend.imports.models.ImportJob.Status",
+        "PostingStatusChangeEnum": "backend.jobs.models.POSTING_STATUS_CHANGES",
+    },
 }
 
 # --- Celery: a broker URL runs tasks on workers; none runs them eagerly in-process ------------
