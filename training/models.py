@@ -115,11 +115,19 @@ class Program(TimeStampedModel):
             errors.setdefault("online_url", []).append(
                 ValidationError("线上或混合授课的项目必须填写课程链接。", code="online_url_required")
             )
-        if self.certificate_level and self.certificate_type_id and not self.certificate_type.has_levels:
+        if (
+            self.certificate_level
+            and self.certificate_type is not None
+            and not self.certificate_type.has_levels
+        ):
             errors.setdefault("certificate_level", []).append(
                 ValidationError("该证书不分等级,请勿填写等级。", code="certificate_has_no_levels")
             )
-        if self.certificate_type_id and self.certificate_type.has_levels and not self.certificate_level:
+        if (
+            self.certificate_type is not None
+            and self.certificate_type.has_levels
+            and not self.certificate_level
+        ):
             errors.setdefault("certificate_level", []).append(
                 ValidationError("请选择颁发证书的等级。", code="certificate_level_required")
             )

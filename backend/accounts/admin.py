@@ -9,7 +9,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "role", "provider", "employer", "service_centre", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("角色", {"fields": ("role", "display_name", "provider", "employer", "service_centre")}),
     )
     raw_id_fields = ("provider", "employer")

@@ -38,19 +38,22 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def output(self, instance: Any, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
         return Response(
-            self.serializer_class(fresh, context=self.get_serializer_context()).data, status=status_code
+            self.serializer_class(fresh, context=self.get_serializer_context()).data,  # type: ignore[misc]
+            status=status_code,
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if type(self).create_service is None:
+        create_service = type(self).create_service
+        if create_service is None:
             return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
         serializer = self.input_serializer_class(data=request.data, context=self.get_serializer_context())  # type: ignore[misc]
         serializer.is_valid(raise_exception=True)
-        instance = type(self).create_service(actor=request.user, data=serializer.validated_data)
+        instance = create_service(actor=request.user, data=serializer.validated_data)
         return self.output(instance, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if type(self).update_service is None:
+        update_service = type(self).update_service
+        if update_service is None:
             return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
         instance = self.get_object()
         partial = kwargs.get("partial", False)
@@ -59,7 +62,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             instance, data=request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        updated = type(self).update_service(
+        updated = update_service(
             actor=request.user, data=serializer.validated_data, **{self.object_kwarg: instance}
         )
         return self.output(updated)

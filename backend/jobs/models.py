@@ -155,7 +155,7 @@ class Posting(TimeStampedModel):
             add("rate", "单价应大于0且不超过5000元。", "rate_out_of_range")
         if (
             self.required_certificate_level
-            and self.required_certificate_id
+            and self.required_certificate is not None
             and not self.required_certificate.has_levels
         ):
             add("required_certificate_level", "该证书不分等级,请勿填写等级。", "certificate_has_no_levels")
@@ -166,7 +166,9 @@ class Posting(TimeStampedModel):
 
 
 # The statuses an employer or staff may set by hand (publishing has its own action).
-POSTING_STATUS_CHANGES = [(s.value, s.label) for s in (Posting.Status.FILLED, Posting.Status.EXPIRED, Posting.Status.DRAFT)]
+POSTING_STATUS_CHANGES = [
+    (s.value, s.label) for s in (Posting.Status.FILLED, Posting.Status.EXPIRED, Posting.Status.DRAFT)
+]
 
 
 class Application(TimeStampedModel):

@@ -111,7 +111,8 @@ def load_divisions() -> dict[str, int]:
     existing = set(Division.objects.values_list("code", flat=True))
     objs = []
     for r in rows:
-        lat, lng = coords.get(r.code) or coords.get(r.parent_code or "", (None, None))
+        found = coords.get(r.code) or coords.get(r.parent_code or "")
+        lat, lng = found if found else (None, None)
         objs.append(
             Division(
                 code=r.code, name=r.name, level=r.level, parent_id=r.parent_code, latitude=lat, longitude=lng
