@@ -30,7 +30,7 @@ class OccupationOutput(serializers.ModelSerializer):
 
 
 class SkillOutput(serializers.ModelSerializer):
-    occupations = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    occupations: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
     class Meta:
         model = Skill
@@ -39,7 +39,7 @@ class SkillOutput(serializers.ModelSerializer):
 
 class CertificateTypeOutput(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    occupation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    occupation: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = CertificateType
