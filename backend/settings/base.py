@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "backend.jobs",
     "backend.imports",
     "backend.web",
+    "backend.demo",
     "training",
 ]
 
@@ -144,6 +145,9 @@ SPECTACULAR_SETTINGS = {
         "PostingStatusEnum": "backend.jobs.models.Posting.Status",
         "ApplicationStatusEnum": "backend.jobs.models.Application.Status",
         "ImportJobStatusEnum": "backend.imports.models.ImportJob.Status",
+        "ImportKindEnum": "backend.imports.models.ImportJob.Kind",
+        "ProviderKindEnum": "training.models.Provider.Kind",
+        "CertificateKindEnum": "backend.occupations.models.CertificateType.Kind",
         "PostingStatusChangeEnum": "backend.jobs.models.POSTING_STATUS_CHANGES",
     },
 }

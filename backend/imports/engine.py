@@ -1,0 +1,876 @@
+"""Validate every row of a table against a kind's schema, then write all rows or none.
+
+Two passes over the rows, with a fixed number of queries however many rows there are:
+1. parse each cell (types, choices, taxonomy and divisions from `Lookups`), required cells,
+   duplicate external ids; collect the external ids the file names;
+2. load the existing rows and the referenced rows by external id (chunked IN queries), then per
+   row: resolve references, check the actor's rights, set the fields on a new or existing
+   instance, and run the model's own validation (`full_clean`).
+Only when no row has an error are the rows written, in one transaction, with bulk statements.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, connections, models, router, transaction
+from django.utils import timezone
+
+from backend.accounts.policies import covers, role_of
+from backend.common import crypto
+from backend.common.validators import (
+    normalise_credit_code,
+    normalise_id_number,
+    normalise_mobile,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
+from backend.jobs.models import Employer, Posting
+from backend.occupations.models import CertificateType
+from backend.workers.models import WorkerCertificate, WorkerProfile, WorkerSkill
+from training.models import Program, Provider, Session
+
+from . import coerce
+from .lookups import Lookups, Unresolved, fetch_by
+from .readers import Table
+from .schemas import EMPLOYERS, POSTINGS, PROGRAMS, PROVIDERS, SESSIONS, WORKERS, Column, KindSchema
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+# Django's own codes for an empty required value, reported as the one code `required`.
+_REQUIRED_CODES = {"blank", "null", "required"}
+
+
+@dataclass
+class RowError:
+    row: int | None  # None for an error about the whole file
+    column: str  # the header as written in the file ("" when the error is about the row or file)
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    filename: str = ""
+    row_count: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors if e.row is not None})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "filename": self.filename,
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "row_count": self.row_count,
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+@dataclass
+class RowPlan:
+    number: int
+    values: dict[str, Any]  # field -> parsed value (None or [] when the cell is blank)
+    external_id: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    error_fields: set[str] = field(default_factory=set)
+    instance: Any = None
+    is_new: bool = True
+    m2m: dict[str, list[Any]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Importer:
+    """Imports one table of one kind for one actor. Subclasses add the kind's own rules."""
+
+    schema: ClassVar[KindSchema]
+    select_related: ClassVar[tuple[str, ...]] = ()
+    ref_nouns: ClassVar[dict[str, str]] = {
+        "providers": "培训机构",
+        "programs": "培训项目",
+        "employers": "用人单位",
+    }
+
+    def __init__(self, *, actor: Any, lookups: Lookups | None = None) -> None:
+        self.actor = actor
+        self.role = role_of(actor)
+        self.lookups = lookups or Lookups()
+        self.header_of: dict[str, str] = {}  # field -> header as written
+        self.columns: dict[str, Column] = {}  # header as written -> column
+        self.refs: dict[str, dict[str, Any]] = {}  # kind -> {external_id: object}
+        self.existing: dict[str, Any] = {}
+        self.now = timezone.now()
+        model = self.schema.model
+        self.relation_fields = [f.name for f in model._meta.get_fields() if f.is_relation]
+        self.m2m_fields = {f.name for f in model._meta.many_to_many}
+
+    # --- entry point ------------------------------------------------------------------------
+    def run(self, table: Table, *, filename: str = "", dry_run: bool = False) -> ImportResult:
+        result = ImportResult(self.schema.kind, filename, row_count=len(table.rows), dry_run=dry_run)
+        result.errors = self.check_headers(table)
+        if result.errors:
+            return result
+        if not table.rows:
+            result.errors.append(RowError(None, "", "no_rows", "文件中没有数据行。"))
+            return result
+        plans = [self.parse_row(raw.number, raw.cells, raw.error) for raw in table.rows]
+        self.check_duplicates(
+            plans, "external_id", "duplicate_external_id", "外部编号「{value}」与第{row}行重复。"
+        )
+        self.prefetch(plans)
+        for plan in plans:
+            if plan.errors and "external_id" in plan.error_fields:
+                continue
+            self.build(plan)
+        self.check_across_rows(plans)
+        position = {header: index for index, header in enumerate(table.headers)}
+        for plan in plans:
+            errors = _dedupe(plan.errors)
+            errors.sort(key=lambda e: position.get(e.column, len(position)))
+            result.errors.extend(errors)
+        result.created = sum(1 for p in plans if p.is_new)
+        result.updated = len(plans) - result.created
+        if result.errors or dry_run:
+            return result
+        try:
+            with transaction.atomic():
+                self.write(plans)
+        except IntegrityError as exc:
+            logger.warning("import %s: integrity error while writing: %s", self.schema.kind, exc)
+            result.errors.append(
+                RowError(None, "", "conflict", "导入期间数据被其他操作修改,未写入任何数据,请重新导入。")
+            )
+        return result
+
+    # --- headers ----------------------------------------------------------------------------
+    def check_headers(self, table: Table) -> list[RowError]:
+        errors: list[RowError] = []
+        unknown: list[str] = []
+        for header in table.headers:
+            if not header:
+                continue
+            column = self.schema.column_for(header)
+            if column is None:
+                unknown.append(header)
+            elif column.field in self.header_of:
+                errors.append(
+                    RowError(
+                        None,
+                        header,
+                        "duplicate_column",
+                        f"列「{header}」与列「{self.header_of[column.field]}」是同一字段({column.field}),请只保留一列。",
+                    )
+                )
+            else:
+                self.header_of[column.field] = header
+                self.columns[header] = column
+        if unknown:
+            names = "、".join(unknown)
+            errors.append(
+                RowError(None, names, "unknown_columns", f"无法识别的列:{names}。请对照导入模板检查列名。")
+            )
+        missing = [c.header for c in self.schema.required if c.field not in self.header_of]
+        if missing:
+            names = "、".join(missing)
+            errors.append(RowError(None, names, "missing_columns", f"缺少必填列:{names}。"))
+        if table.unlabelled_data:
+            errors.append(RowError(None, "", "unlabelled_column", "有数据的列缺少表头,请在第1行填写列名。"))
+        return errors
+
+    # --- pass 1 -----------------------------------------------------------------------------
+    def parse_row(self, number: int, cells: dict[str, Any], read_error: tuple[str, str] | None) -> RowPlan:
+        plan = RowPlan(number, {})
+        if read_error:
+            plan.errors.append(RowError(number, "", *read_error))
+            plan.error_fields.add("external_id")  # nothing else can be checked on this row
+            return plan
+        for header, raw in cells.items():
+            column = self.columns.get(header)
+            if column is None:
+                continue  # the header was reported already
+            if coerce.is_blank(raw):
+                plan.values[column.field] = [] if column.is_list else None
+                continue
+            try:
+                plan.values[column.field] = self.parse_cell(column, raw, plan)
+            except coerce.CellError as exc:
+                self.add_error(plan, column.field, exc.code, exc.message)
+            except Unresolved as exc:
+                self.add_error(plan, column.field, exc.code, exc.message)
+            except ValidationError as exc:
+                for error in exc.error_list:
+                    self.add_error(plan, column.field, error.code or "invalid", _message(error))
+            except _AlreadyReported:
+                pass
+        for column in self.schema.required:
+            if column.field in plan.error_fields:
+                continue
+            value = plan.values.get(column.field)
+            if value is None or value == []:
+                self.add_error(plan, column.field, "required", f"请填写「{self.header(column.field)}」。")
+        plan.external_id = plan.values.get("external_id") or ""
+        return plan
+
+    def parse_cell(self, column: Column, raw: Any, plan: RowPlan) -> Any:
+        kind = column.type
+        if kind in ("text", "ref"):
+            return coerce.as_text(raw)
+        if kind == "int":
+            return coerce.as_int(raw)
+        if kind == "decimal":
+            return coerce.as_decimal(raw)
+        if kind == "float":
+            return coerce.as_float(raw)
+        if kind == "bool":
+            return coerce.as_bool(raw)
+        if kind == "date":
+            return coerce.as_date(raw)
+        if kind == "choice":
+            assert column.choices is not None
+            return _choice_index(column.choices).resolve(raw)
+        if kind == "level":
+            return coerce.as_level(raw)
+        if kind == "division":
+            return self.lookups.divisions.resolve(coerce.as_text(raw))
+        if kind == "occupation":
+            return self.lookups.occupations.resolve(coerce.as_text(raw))
+        if kind == "certificate_type":
+            return self.lookups.certificates.resolve(coerce.as_text(raw))
+        if kind == "strings":
+            return coerce.as_list(raw)
+        if kind in ("divisions", "occupations", "skills"):
+            index = {
+                "divisions": self.lookups.divisions,
+                "occupations": self.lookups.occupations,
+                "skills": self.lookups.skills,
+            }[kind]
+            return self.resolve_many(column, index, coerce.as_list(raw), plan)
+        if kind == "certificates":
+            return self.parse_certificates(column, coerce.as_list(raw), plan)
+        if kind == "mobile":
+            number = normalise_mobile(coerce.as_text(raw))
+            validate_mobile(number)
+            return number
+        if kind == "credit_code":
+            code = normalise_credit_code(coerce.as_text(raw))
+            validate_credit_code(code)
+            return code
+        if kind == "id_number":
+            number = normalise_id_number(coerce.as_text(raw))
+            validate_id_number(number)
+            return number
+        raise ValueError(f"unknown column type {kind}")
+
+    def resolve_many(self, column: Column, index: Any, items: list[str], plan: RowPlan) -> list[Any]:
+        """Every item resolved, or one error per unknown item (naming it); raise none."""
+        found: list[Any] = []
+        failed = False
+        for item in items:
+            try:
+                obj = index.resolve(item)
+            except Unresolved as exc:
+                self.add_error(plan, column.field, exc.code, exc.message)
+                failed = True
+                continue
+            if obj not in found:
+                found.append(obj)
+        if failed:
+            raise _AlreadyReported
+        return found
+
+    def parse_certificates(
+        self, column: Column, items: list[str], plan: RowPlan
+    ) -> list[tuple[CertificateType, int | None]]:
+        found: dict[int, tuple[CertificateType, int | None]] = {}
+        failed = False
+        for item in items:
+            name, level_text = coerce.split_certificate(item)
+            try:
+                certificate = self.lookups.certificates.resolve(name)
+                level = coerce.as_level(level_text) if level_text else None
+            except (Unresolved, coerce.CellError) as exc:
+                self.add_error(plan, column.field, exc.code, exc.message)
+                failed = True
+                continue
+            if level is not None and not certificate.has_levels:
+                self.add_error(
+                    plan,
+                    column.field,
+                    "certificate_has_no_levels",
+                    f"「{certificate.name}」不分等级,请勿填写等级。",
+                )
+                failed = True
+                continue
+            found[certificate.pk] = (certificate, level)
+        if failed:
+            raise _AlreadyReported
+        return list(found.values())
+
+    def check_duplicates(self, plans: list[RowPlan], field_name: str, code: str, template: str) -> None:
+        seen: dict[Any, int] = {}
+        for plan in plans:
+            value = plan.values.get(field_name)
+            if value in (None, "") or field_name in plan.error_fields:
+                continue
+            if value in seen:
+                shown = value if field_name != "id_number" else "该身份证号"
+                self.add_error(plan, field_name, code, template.format(value=shown, row=seen[value]))
+            else:
+                seen[value] = plan.number
+
+    # --- pass 2 -----------------------------------------------------------------------------
+    def prefetch(self, plans: list[RowPlan]) -> None:
+        model = self.schema.model
+        queryset = model._default_manager.select_related(*self.select_related)
+        self.existing = fetch_by(queryset, "external_id", (p.external_id for p in plans))
+        for column in self.schema.columns:
+            if column.type == "ref" and column.field in self.header_of:
+                keys = (p.values.get(column.field) for p in plans)
+                self.refs[column.ref] = fetch_by(REF_QUERYSETS[column.ref](), "external_id", keys)  # type: ignore[arg-type]
+
+    def ref(self, plan: RowPlan, field_name: str) -> Any:
+        """The referenced object, or None (an error is recorded when the reference is unknown)."""
+        if field_name in plan.error_fields:
+            return None
+        key = plan.values.get(field_name)
+        if not key:
+            return None
+        column = self.schema.get(field_name)
+        obj = self.refs.get(column.ref, {}).get(key)
+        if obj is None:
+            noun = self.ref_nouns[column.ref]
+            self.add_error(
+                plan,
+                field_name,
+                f"unknown_{column.ref[:-1]}",
+                f"未找到外部编号为「{key}」的{noun}(须先导入{noun})。",
+            )
+        return obj
+
+    def ref_value(self, plan: RowPlan, field_name: str) -> Any:
+        """The already resolved reference of this row (no error recorded, no query)."""
+        if field_name in plan.error_fields:
+            return None
+        column = self.schema.get(field_name)
+        return self.refs.get(column.ref, {}).get(plan.values.get(field_name) or "")
+
+    def build(self, plan: RowPlan) -> None:
+        existing = self.existing.get(plan.external_id)
+        plan.is_new = existing is None
+        instance = existing if existing is not None else self.schema.model()
+        plan.instance = instance
+        plan.extra["original"] = self.snapshot(instance) if existing is not None else {}
+        self.assign(plan, instance)
+        self.prepare(plan, instance)
+        self.authorise(plan, instance)
+        self.validate(plan, instance)
+
+    def snapshot(self, instance: Any) -> dict[str, Any]:
+        """Values of the instance before the file changes it (for permission checks)."""
+        return {}
+
+    def assign(self, plan: RowPlan, instance: Any) -> None:
+        model = self.schema.model
+        for field_name, value in plan.values.items():
+            if field_name in plan.error_fields:
+                continue
+            column = self.schema.get(field_name)
+            if not column.in_model:
+                continue
+            if column.type == "ref":
+                obj = self.ref(plan, field_name)
+                if obj is not None:
+                    setattr(instance, field_name, obj)
+                continue
+            if field_name in self.m2m_fields:
+                plan.m2m[field_name] = value or []
+                continue
+            if value is None or value == []:
+                model_field = model._meta.get_field(field_name)
+                blank_value = _blank_value(model_field, plan.is_new)
+                if blank_value is not _KEEP:
+                    setattr(instance, field_name, blank_value)
+                continue
+            setattr(instance, field_name, value)
+        publishing = "status" in plan.values and getattr(instance, "status", None) == "published"
+        if publishing and instance.published_at is None:
+            instance.published_at = self.now
+
+    def prepare(self, plan: RowPlan, instance: Any) -> None:
+        """Derived values and defaults (coordinates from the division, brand from the occupation)."""
+
+    def authorise(self, plan: RowPlan, instance: Any) -> None:
+        """Row-level rights of the actor; the kind-level right was checked before reading."""
+
+    def validate(self, plan: RowPlan, instance: Any) -> None:
+        try:
+            instance.full_clean(
+                exclude=self.relation_fields, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            for field_name, errors in exc.error_dict.items():
+                for error in errors:
+                    code = error.code or "invalid"
+                    if code in _REQUIRED_CODES:
+                        code = "required"
+                    self.add_error(plan, field_name, code, _message(error), skip_if_reported=True)
+
+    def check_across_rows(self, plans: list[RowPlan]) -> None:
+        """Uniqueness across rows and against the database beyond the external id."""
+
+    # --- write ------------------------------------------------------------------------------
+    def write(self, plans: list[RowPlan]) -> None:
+        model = self.schema.model
+        new = [p.instance for p in plans if p.is_new]
+        old = [p.instance for p in plans if not p.is_new]
+        self.before_write(plans)
+        model._default_manager.bulk_create(new, batch_size=BATCH_SIZE)
+        _update_many(model, old)
+        for name in self.m2m_fields:
+            if name in self.header_of:
+                self.write_m2m(name, plans)
+        self.after_write(plans)
+
+    def write_m2m(self, name: str, plans: list[RowPlan]) -> None:
+        m2m_field = self.schema.model._meta.get_field(name)
+        through = m2m_field.remote_field.through  # type: ignore[union-attr]
+        source, target = m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()  # type: ignore[union-attr]
+        old_ids = [p.instance.pk for p in plans if not p.is_new]
+        for batch in _chunks(old_ids):
+            through.objects.filter(**{f"{source}__in": batch}).delete()
+        links = [
+            through(**{f"{source}_id": p.instance.pk, f"{target}_id": obj.pk})
+            for p in plans
+            for obj in p.m2m.get(name, [])
+        ]
+        through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+    def before_write(self, plans: list[RowPlan]) -> None:
+        pass
+
+    def after_write(self, plans: list[RowPlan]) -> None:
+        pass
+
+    # --- helpers ----------------------------------------------------------------------------
+    def header(self, field_name: str) -> str:
+        """The header as written in the file, else the template's Chinese header."""
+        if field_name in self.header_of:
+            return self.header_of[field_name]
+        try:
+            return self.schema.get(field_name).header
+        except KeyError:
+            pass
+        if field_name == NON_FIELD_ERRORS:
+            return ""
+        try:
+            return str(getattr(self.schema.model._meta.get_field(field_name), "verbose_name", field_name))
+        except Exception:
+            return field_name
+
+    def add_error(
+        self, plan: RowPlan, field_name: str, code: str, message: str, *, skip_if_reported: bool = False
+    ) -> None:
+        if skip_if_reported and field_name in plan.error_fields:
+            return
+        plan.errors.append(RowError(plan.number, self.header(field_name), code, message))
+        if not skip_if_reported:
+            plan.error_fields.add(field_name)
+
+    def fill_coordinates(self, plan: RowPlan, instance: Any, division_field: str) -> None:
+        """Take the division's coordinates unless the row gives its own."""
+        if plan.values.get("latitude") is not None or plan.values.get("longitude") is not None:
+            return
+        division = getattr(instance, f"{division_field}_id", None)
+        original = plan.extra["original"].get(division_field)
+        changed = division_field in plan.values and division != original
+        if division and (instance.latitude is None or changed or "latitude" in plan.values):
+            info = self.lookups.divisions.by_code.get(division)
+            if info is not None:
+                instance.latitude, instance.longitude = info.latitude, info.longitude
+
+
+class _AlreadyReported(Exception):
+    """Errors for this cell were added one by one (e.g. each unknown skill)."""
+
+
+_KEEP = object()
+
+
+def _blank_value(model_field: Any, is_new: bool) -> Any:
+    """What a blank cell sets: None or "" when the field may be empty; else the default for a new
+    row and no change for an existing one."""
+    if getattr(model_field, "null", False):
+        return None
+    if isinstance(model_field, models.JSONField):
+        return []
+    if getattr(model_field, "blank", False) and isinstance(model_field, models.CharField | models.TextField):
+        return ""
+    if model_field.has_default():
+        return model_field.get_default() if is_new else _KEEP
+    return None
+
+
+_CHOICE_INDEXES: dict[type, coerce.ChoiceIndex] = {}
+
+
+def _choice_index(choices: type[models.Choices]) -> coerce.ChoiceIndex:
+    if choices not in _CHOICE_INDEXES:
+        _CHOICE_INDEXES[choices] = coerce.ChoiceIndex(choices)
+    return _CHOICE_INDEXES[choices]
+
+
+def _message(error: ValidationError) -> str:
+    message = error.message
+    if error.params:
+        with contextlib.suppress(TypeError, KeyError, ValueError):
+            message = message % error.params
+    return str(message)
+
+
+def _dedupe(errors: list[RowError]) -> list[RowError]:
+    seen: set[tuple[Any, str, str]] = set()
+    out = []
+    for error in errors:
+        key = (error.row, error.column, error.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(error)
+    return out
+
+
+def _update_many(model: type[models.Model], objects: list[Any]) -> None:
+    """UPDATE every concrete field of each object with one prepared statement (executemany).
+
+    QuerySet.bulk_update() builds a CASE expression per field and row, which costs Django ~10 ms
+    per row here; this keeps the update of a 10,000-row file to seconds.
+    """
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "created_at"]
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    pk = model._meta.pk
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(str(pk.column))} = %s"
+    params = [
+        [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+        + [pk.get_db_prep_value(obj.pk, connection)]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        for batch in _chunks(params):
+            cursor.executemany(sql, batch)
+
+
+def _chunks(values: list[Any], size: int = BATCH_SIZE) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# --- the kinds --------------------------------------------------------------------------------
+def _forbidden_division(importer: Importer, plan: RowPlan, field_name: str, code: str | None) -> bool:
+    """Record an error when a service-staff actor does not cover the division; True if it did."""
+    if importer.role != "service_staff" or code is None or covers(importer.actor, code):
+        return False
+    division = importer.lookups.divisions.by_code.get(code)
+    name = division.name if division else code
+    importer.add_error(
+        plan, field_name, "forbidden_division", f"「{name}」不在您所在服务中心的覆盖范围内,不能导入。"
+    )
+    return True
+
+
+class ProviderImporter(Importer):
+    schema = PROVIDERS
+
+
+class EmployerImporter(Importer):
+    schema = EMPLOYERS
+
+    def snapshot(self, instance: Employer) -> dict[str, Any]:
+        return {"county": instance.county_id}
+
+    def authorise(self, plan: RowPlan, instance: Employer) -> None:
+        if plan.extra["original"] and _forbidden_division(
+            self, plan, "external_id", plan.extra["original"]["county"]
+        ):
+            return
+        if "county" not in plan.error_fields:
+            _forbidden_division(self, plan, "county", instance.county_id)
+
+    def prefetch(self, plans: list[RowPlan]) -> None:
+        super().prefetch(plans)
+        codes = (p.values.get("credit_code") for p in plans)
+        self.credit_holders = {
+            code: e.external_id
+            for code, e in fetch_by(
+                Employer.objects.only("external_id", "credit_code"), "credit_code", codes
+            ).items()
+        }
+
+    def check_across_rows(self, plans: list[RowPlan]) -> None:
+        self.check_duplicates(
+            plans, "credit_code", "duplicate_credit_code", "统一社会信用代码与第{row}行重复。"
+        )
+        for plan in plans:
+            code = plan.values.get("credit_code")
+            holder = self.credit_holders.get(code) if code else None
+            if holder and holder != plan.external_id and "credit_code" not in plan.error_fields:
+                self.add_error(
+                    plan, "credit_code", "duplicate_credit_code", "该统一社会信用代码已登记为其他用人单位。"
+                )
+
+
+class ProgramImporter(Importer):
+    schema = PROGRAMS
+
+    select_related = ("certificate_type",)
+
+    def snapshot(self, instance: Program) -> dict[str, Any]:
+        return {"provider": instance.provider_id, "venue_division": instance.venue_division_id}
+
+    def prepare(self, plan: RowPlan, instance: Program) -> None:
+        occupation = plan.values.get("occupation") if "occupation" not in plan.error_fields else None
+        brand_blank = ("brand" in plan.values or plan.is_new) and not plan.values.get("brand")
+        if brand_blank and "brand" not in plan.error_fields and occupation is not None:
+            instance.brand = occupation.brand
+        if instance.fee is not None and instance.fee < 0:
+            self.add_error(plan, "fee", "fee_negative", "费用不能为负数。")
+        self.fill_coordinates(plan, instance, "venue_division")
+
+    def authorise(self, plan: RowPlan, instance: Program) -> None:
+        if self.role != "provider_staff":
+            return
+        own = self.actor.provider_id
+        original = plan.extra["original"].get("provider")
+        if original is not None and original != own:
+            self.add_error(
+                plan,
+                "external_id",
+                "forbidden_provider",
+                f"编号「{plan.external_id}」的项目属于其他培训机构,不能修改。",
+            )
+        elif instance.provider_id is not None and instance.provider_id != own:
+            self.add_error(plan, "provider", "forbidden_provider", "只能导入本机构的培训项目。")
+
+
+class SessionImporter(Importer):
+    schema = SESSIONS
+
+    select_related = ("program",)
+
+    def snapshot(self, instance: Session) -> dict[str, Any]:
+        return {"provider": instance.program.provider_id}
+
+    def authorise(self, plan: RowPlan, instance: Session) -> None:
+        if self.role != "provider_staff":
+            return
+        own = self.actor.provider_id
+        original = plan.extra["original"].get("provider")
+        if original is not None and original != own:
+            self.add_error(
+                plan,
+                "external_id",
+                "forbidden_provider",
+                f"编号「{plan.external_id}」的开班属于其他培训机构,不能修改。",
+            )
+        elif instance.program_id is not None and instance.program.provider_id != own:
+            self.add_error(plan, "program", "forbidden_provider", "只能导入本机构培训项目的开班。")
+
+
+class PostingImporter(Importer):
+    schema = POSTINGS
+
+    select_related = ("required_certificate",)
+
+    def snapshot(self, instance: Posting) -> dict[str, Any]:
+        return {"employer": instance.employer_id, "division": instance.division_id}
+
+    def prepare(self, plan: RowPlan, instance: Posting) -> None:
+        employer = self.ref_value(plan, "employer")
+        if instance.division_id is None and employer is not None and "division" not in plan.error_fields:
+            instance.division_id = employer.county_id
+        self.fill_coordinates(plan, instance, "division")
+
+    def authorise(self, plan: RowPlan, instance: Posting) -> None:
+        original = plan.extra["original"]
+        if self.role == "employer_staff":
+            own = self.actor.employer_id
+            if original and original["employer"] != own:
+                self.add_error(
+                    plan,
+                    "external_id",
+                    "forbidden_employer",
+                    f"编号「{plan.external_id}」的岗位属于其他用人单位,不能修改。",
+                )
+            elif instance.employer_id is not None and instance.employer_id != own:
+                self.add_error(plan, "employer", "forbidden_employer", "只能导入本单位的招聘岗位。")
+        elif self.role == "service_staff":
+            if original and _forbidden_division(self, plan, "external_id", original["division"]):
+                return
+            if "division" not in plan.error_fields and "employer" not in plan.error_fields:
+                where = "division" if plan.values.get("division") else "employer"
+                _forbidden_division(self, plan, where, instance.division_id)
+
+
+class WorkerImporter(Importer):
+    schema = WORKERS
+
+    def snapshot(self, instance: WorkerProfile) -> dict[str, Any]:
+        return {"current_division": instance.current_division_id}
+
+    def parse_row(self, number: int, cells: dict[str, Any], read_error: tuple[str, str] | None) -> RowPlan:
+        plan = super().parse_row(number, cells, read_error)
+        number_text = plan.values.get("id_number")
+        if number_text and "id_number" not in plan.error_fields:
+            plan.extra["id_hash"] = crypto.blind_index(number_text)
+        return plan
+
+    def prefetch(self, plans: list[RowPlan]) -> None:
+        super().prefetch(plans)
+        hashes = (p.extra.get("id_hash") for p in plans)
+        self.id_holders = {
+            h: w.external_id
+            for h, w in fetch_by(
+                WorkerProfile.objects.only("external_id", "id_number_hash"), "id_number_hash", hashes
+            ).items()
+        }
+
+    def prepare(self, plan: RowPlan, instance: WorkerProfile) -> None:
+        if "id_number" in plan.values and "id_number" not in plan.error_fields:
+            number = plan.values["id_number"] or ""
+            instance.set_id_number(number)
+            if number:
+                if not plan.values.get("birth_year") and not instance.birth_year:
+                    instance.birth_year = int(number[6:10])
+                if not plan.values.get("gender") and not instance.gender:
+                    male = int(number[16]) % 2 == 1
+                    instance.gender = WorkerProfile.Gender.MALE if male else WorkerProfile.Gender.FEMALE
+        if plan.is_new and getattr(self.actor, "pk", None) and self.role != "anonymous":
+            instance.registered_by_id = self.actor.pk
+        for name in ("skills", "certificates"):
+            if name in plan.values and name not in plan.error_fields:
+                plan.extra[name] = plan.values[name] or []
+
+    def authorise(self, plan: RowPlan, instance: WorkerProfile) -> None:
+        original = plan.extra["original"]
+        if original and _forbidden_division(self, plan, "external_id", original["current_division"]):
+            return
+        if "current_division" not in plan.error_fields:
+            _forbidden_division(self, plan, "current_division", instance.current_division_id)
+
+    def check_across_rows(self, plans: list[RowPlan]) -> None:
+        seen: dict[str, int] = {}
+        for plan in plans:
+            digest = plan.extra.get("id_hash")
+            if not digest:
+                continue
+            if digest in seen:
+                self.add_error(
+                    plan, "id_number", "duplicate_id_number", f"身份证号与第{seen[digest]}行重复。"
+                )
+                continue
+            seen[digest] = plan.number
+            holder = self.id_holders.get(digest)
+            if holder and holder != plan.external_id:
+                self.add_error(plan, "id_number", "duplicate_id_number", "该身份证号已登记为其他劳动者。")
+
+    def after_write(self, plans: list[RowPlan]) -> None:
+        if "skills" in self.header_of:
+            self.write_skills(plans)
+        if "certificates" in self.header_of:
+            self.write_certificates(plans)
+
+    def write_skills(self, plans: list[RowPlan]) -> None:
+        wanted = {p.instance.pk: {s.pk for s in p.extra.get("skills", [])} for p in plans}
+        existing: dict[int, set[int]] = {}
+        stale: list[int] = []
+        for batch in _chunks([p.instance.pk for p in plans if not p.is_new]):
+            for row_id, worker_id, skill_id in WorkerSkill.objects.filter(worker_id__in=batch).values_list(
+                "id", "worker_id", "skill_id"
+            ):
+                if skill_id in wanted[worker_id]:
+                    existing.setdefault(worker_id, set()).add(skill_id)
+                else:
+                    stale.append(row_id)
+        for batch in _chunks(stale):
+            WorkerSkill.objects.filter(id__in=batch).delete()
+        WorkerSkill.objects.bulk_create(
+            [
+                WorkerSkill(worker_id=worker_id, skill_id=skill_id)
+                for worker_id, skills in wanted.items()
+                for skill_id in skills - existing.get(worker_id, set())
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+    def write_certificates(self, plans: list[RowPlan]) -> None:
+        wanted = {p.instance.pk: {c.pk: level for c, level in p.extra.get("certificates", [])} for p in plans}
+        kept: dict[int, set[int]] = {}
+        stale: list[int] = []
+        changed: list[WorkerCertificate] = []
+        for batch in _chunks([p.instance.pk for p in plans if not p.is_new]):
+            for row in WorkerCertificate.objects.filter(worker_id__in=batch):
+                levels = wanted[row.worker_id]
+                if row.certificate_type_id not in levels:
+                    stale.append(row.pk)
+                    continue
+                kept.setdefault(row.worker_id, set()).add(row.certificate_type_id)
+                level = levels[row.certificate_type_id]
+                if level is not None and level != row.level:
+                    row.level = level
+                    changed.append(row)
+        for batch in _chunks(stale):
+            WorkerCertificate.objects.filter(id__in=batch).delete()
+        WorkerCertificate.objects.bulk_update(changed, ["level"], batch_size=BATCH_SIZE)
+        WorkerCertificate.objects.bulk_create(
+            [
+                WorkerCertificate(worker_id=worker_id, certificate_type_id=cert_id, level=level)
+                for worker_id, levels in wanted.items()
+                for cert_id, level in levels.items()
+                if cert_id not in kept.get(worker_id, set())
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+
+REF_QUERYSETS = {
+    "providers": lambda: Provider.objects.only("id", "external_id"),
+    "programs": lambda: Program.objects.only("id", "external_id", "provider_id"),
+    "employers": lambda: Employer.objects.only("id", "external_id", "county_id"),
+}
+
+IMPORTERS: dict[str, type[Importer]] = {
+    cls.schema.kind: cls
+    for cls in (
+        ProviderImporter,
+        EmployerImporter,
+        ProgramImporter,
+        SessionImporter,
+        PostingImporter,
+        WorkerImporter,
+    )
+}
