@@ -19,7 +19,9 @@ def test_upload_is_imported_by_a_real_worker(tmp_path):
     employer = EmployerFactory()
     client = APIClient()
     client.force_authenticate(UserFactory(role=User.Role.ADMIN))
-    path = write_table(tmp_path, "csv", POSTING_HEADERS, [posting_row(n, employer.external_id) for n in (1, 2, 3)])
+    path = write_table(
+        tmp_path, "csv", POSTING_HEADERS, [posting_row(n, employer.external_id) for n in (1, 2, 3)]
+    )
     with real_worker():
         response = client.post(
             "/api/v1/imports/", {"kind": "postings", "file": SimpleUploadedFile("p.csv", path.read_bytes())}
@@ -27,7 +29,10 @@ def test_upload_is_imported_by_a_real_worker(tmp_path):
         assert response.status_code == 202, response.content
         job_id = response.json()["id"]
         wait_until(
-            lambda: ImportJob.objects.get(pk=job_id).status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED),
+            lambda: (
+                ImportJob.objects.get(pk=job_id).status
+                in (ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED)
+            ),
             what="the worker to finish the import",
         )
     job = ImportJob.objects.get(pk=job_id)
