@@ -167,6 +167,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="elasticsearch" if ELASTICSEARCH_URL else "fts5")
 SEARCH_FTS5_PATH = env("SEARCH_FTS5_PATH", default=str(VAR_DIR / "search.sqlite3"))
+SEARCH_ES_ANALYZER = env("SEARCH_ES_ANALYZER", default="auto")  # auto | cjk | smartcn | ik
+SEARCH_ES_INDEX_PREFIX = env("SEARCH_ES_INDEX_PREFIX", default="skillbridge")
 
 LOGGING = {
     "version": 1,
@@ -177,4 +179,5 @@ LOGGING = {
 
 CELERY_BEAT_SCHEDULE = {
     "expire-due-postings": {"task": "jobs.expire_due_postings", "schedule": 60 * 60 * 6},
+    "search-sweep": {"task": "search.sweep", "schedule": 60 * 30},
 }

@@ -1,0 +1,1241 @@
+"""Deterministic demo data: providers, programs, sessions, employers, postings, workers.
+
+`DemoSeeder(seed=..., sizes=..., today=...).run()` writes everything inside one transaction with
+bulk inserts; large stages are generated and inserted in chunks so memory stays flat at any
+scale. Each stage draws from its own `random.Random(f"{seed}/{stage}")`, so the same seed and
+the same `today` give the same rows (external ids, names, codes, dates) in any database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, cast
+
+from django.db import connections, models, reset_queries, router, transaction
+from django.utils import timezone
+
+from backend.accounts.models import ServiceCentre, User
+from backend.jobs.models import Application, Employer, Posting
+from backend.occupations.models import Brand
+from backend.workers.models import WorkerCertificate, WorkerProfile, WorkerSkill
+from training.models import Enrolment, Program, Provider, Session
+
+from . import identifiers
+from .catalogue import PRD, Catalogue, Industry, Occ, Place, Weighted, prefecture_short
+from .logins import ACCOUNTS_BY_ROLE, create_demo_user
+
+DEMO_PREFIX = "demo-"
+DEFAULT_SEED = 2023
+BATCH_SIZE = 2000  # rows per INSERT statement (Django lowers it further where SQLite needs)
+
+# Rows at --scale 1; --scale 40 gives 12,000 programs, 200,000 postings and 100,000 workers.
+BASE_PROGRAMS = 300
+BASE_POSTINGS = 5000
+BASE_WORKERS = 2500
+
+LEVEL_LABEL = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
+MAX_JITTER_KM = 4.9
+
+
+@dataclass(frozen=True)
+class DemoSizes:
+    programs: int
+    postings: int
+    workers: int
+    providers: int
+    employers: int
+
+    @classmethod
+    def for_scale(
+        cls,
+        scale: float = 1.0,
+        *,
+        programs: int | None = None,
+        postings: int | None = None,
+        workers: int | None = None,
+    ) -> DemoSizes:
+        if scale <= 0:
+            raise ValueError("scale must be positive")
+        programs = programs if programs is not None else max(10, round(BASE_PROGRAMS * scale))
+        postings = postings if postings is not None else max(10, round(BASE_POSTINGS * scale))
+        workers = workers if workers is not None else max(5, round(BASE_WORKERS * scale))
+        return cls(
+            programs=programs,
+            postings=postings,
+            workers=max(1, workers),
+            providers=max(4, programs // 5),
+            employers=max(3, postings // 8),
+        )
+
+
+@dataclass
+class _SessionRef:
+    id: int
+    prefecture: str
+    online: bool
+    status: str
+    start: dt.date
+    end: dt.date
+    quota: int  # places of enrolled_count not yet taken by a generated enrolment
+    certificate_id: int | None
+    certificate_level: int | None
+    skills: list[int]
+
+
+@dataclass
+class _PostingIndex:
+    """Posting ids by occupation (and by occupation + prefecture) for generated applications."""
+
+    by_occupation: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_local: dict[tuple[int, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    status: dict[int, str] = field(default_factory=dict)
+    published: dict[int, dt.datetime] = field(default_factory=dict)
+    counts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _chunks(total: int, size: int) -> Iterable[range]:
+    for start in range(0, total, size):
+        yield range(start, min(start + size, total))
+
+
+def _insert(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> int:
+    """INSERT plain link rows with executemany: no model instances, no per-field preparation.
+
+    Used for the tables that hold most of the rows (M2M through rows, worker skills and
+    certificates); values must already be in database form (ints, strings, None, adapted dates).
+    """
+    if not rows:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10 * BATCH_SIZE):
+            cursor.executemany(sql, rows[start : start + 10 * BATCH_SIZE])
+    return len(rows)
+
+
+def _bulk_m2m(model: type[models.Model], name: str, pairs: Sequence[tuple[Any, Any]]) -> int:
+    """Rows of the through table of `model.name` from (source id, target id) pairs."""
+    field_ = cast(models.ManyToManyField, model._meta.get_field(name))
+    through = cast(type[models.Model], field_.remote_field.through)
+    return _insert(through, (field_.m2m_column_name(), field_.m2m_reverse_name()), pairs)
+
+
+class DemoSeeder:
+    def __init__(
+        self,
+        *,
+        seed: int = DEFAULT_SEED,
+        sizes: DemoSizes | None = None,
+        today: dt.date | None = None,
+        chunk_size: int = 5000,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.seed = seed
+        self.sizes = sizes or DemoSizes.for_scale(1)
+        self.today = today or timezone.localdate()
+        self.chunk_size = chunk_size
+        self.log = log or (lambda message: None)
+        self.counts: dict[str, int] = defaultdict(int)
+        self.timings: dict[str, float] = {}
+        tz = timezone.get_current_timezone()
+        self.noon = dt.datetime.combine(self.today, dt.time(12, 0), tzinfo=tz)
+
+    def rng(self, stage: str) -> random.Random:
+        return random.Random(f"{self.seed}/{stage}")
+
+    # --- entry point --------------------------------------------------------------------------
+    def run(self) -> dict[str, int]:
+        started = time.perf_counter()
+        self.cat = Catalogue()
+        with transaction.atomic():
+            for name, stage in (
+                ("centres", self._centres),
+                ("providers", self._providers),
+                ("programs", self._programs),
+                ("employers", self._employers),
+                ("postings", self._postings),
+                ("workers", self._workers),
+            ):
+                begun = time.perf_counter()
+                stage()
+                self.timings[name] = time.perf_counter() - begun
+                self.log(f"  {name}: {self.timings[name]:.1f}s")
+        self.timings["total"] = time.perf_counter() - started
+        return dict(self.counts)
+
+    # --- helpers --------------------------------------------------------------------------------
+    @staticmethod
+    def jitter(rng: random.Random, place: Place) -> tuple[float, float]:
+        """The place's coordinates moved by up to MAX_JITTER_KM in a uniform random direction."""
+        distance = MAX_JITTER_KM * math.sqrt(rng.random())
+        angle = rng.random() * 2 * math.pi
+        dlat = distance * math.cos(angle) / 111.32
+        dlng = distance * math.sin(angle) / (111.32 * math.cos(math.radians(place.latitude)))
+        return round(place.latitude + dlat, 6), round(place.longitude + dlng, 6)
+
+    def address(self, rng: random.Random, place: Place, *, parks: Sequence[str] = ()) -> str:
+        """清远市英德市人民路12号, or inside a park: 东莞市东莞科技园兴华路33号."""
+        road = rng.choice(self.cat.places_data["roads"])
+        if parks and rng.random() < 0.7:
+            return f"{place.full_name}{place.short}{rng.choice(parks)}{road}{rng.randint(1, 88)}号"
+        return f"{place.full_name}{road}{rng.randint(1, 399)}号"
+
+    def when(self, rng: random.Random, days_ago_low: float, days_ago_high: float) -> dt.datetime:
+        """A time between the given numbers of days before today (office hours, to the minute)."""
+        days = rng.uniform(days_ago_low, days_ago_high)
+        moment = self.noon - dt.timedelta(days=round(days))
+        return moment.replace(hour=rng.randint(8, 18), minute=rng.randrange(60))
+
+    def near(self, rng: random.Random, place: Place, same_place: float) -> Place:
+        if rng.random() < same_place:
+            return place
+        return rng.choice(self.cat.by_prefecture[place.prefecture_code])
+
+    # --- service centres and staff logins --------------------------------------------------------
+    def _centres(self) -> None:
+        centres = []
+        wanted = self.cat.places_data["service_centres"]
+        for spec in wanted:
+            centres.append(ServiceCentre(name=spec["name"]))
+        ServiceCentre.objects.bulk_create(centres)
+        pairs = [
+            (centre.pk, code)
+            for centre, spec in zip(centres, wanted, strict=True)
+            for code in spec["counties"]
+            if code in self.cat.places
+        ]
+        _bulk_m2m(ServiceCentre, "counties", pairs)
+        self.counts["service centres"] = len(centres)
+        self.staff_user = create_demo_user(
+            ACCOUNTS_BY_ROLE[User.Role.SERVICE_STAFF], service_centre=centres[0]
+        )
+        self.staff_counties = set(wanted[0]["counties"])
+        create_demo_user(ACCOUNTS_BY_ROLE[User.Role.ADMIN])
+        self.counts["demo logins"] += 2
+
+    # --- training providers ------------------------------------------------------------------------
+    def _providers(self) -> None:
+        rng = self.rng("providers")
+        spec = self.cat.training
+        trade_names = self.cat.industries_data["trade_names"]
+        kinds = Weighted((kind, s["share"]) for kind, s in spec["providers"].items())
+        active_brands = {brand for brand, members in self.cat.by_brand.items() if members}
+        home = self.cat.places.get("441881") or self.cat.guangdong[0]
+        providers: list[Provider] = []
+        self.provider_brands: list[list[str]] = []
+        names: set[str] = set()
+        for i in range(self.sizes.providers):
+            kind = "technical_school" if i == 0 else kinds.pick(rng)
+            place = home if i == 0 else self.cat.provider_places.pick(rng)
+            kind_spec = spec["providers"][kind]
+            offered = [b for b in kind_spec["brands"] if b in active_brands]
+            if kind == "enterprise":  # an enterprise trains for its own trade
+                offered = [rng.choice(offered)]
+                patterns = kind_spec["names_by_brand"][offered[0]]
+            else:
+                patterns = kind_spec["names"]
+            for _attempt in range(20):
+                name = rng.choice(patterns).format(
+                    pref=prefecture_short(place.prefecture_name),
+                    county=place.short,
+                    trade=rng.choice(trade_names),
+                )
+                if name not in names:
+                    break
+                place = self.cat.provider_places.pick(rng)
+            else:
+                name = f"{name}{i + 1}分校"
+            names.add(name)
+            brands = offered if i == 0 else rng.sample(offered, rng.randint(1, min(3, len(offered))))
+            self.provider_brands.append(brands)
+            providers.append(
+                Provider(
+                    external_id=f"demo-prov-{i + 1:06d}",
+                    name=name,
+                    kind=kind,
+                    county_id=place.code,
+                    verified=rng.random() < 0.85,
+                    contact_phone=identifiers.landline(rng, area_code=self._area_code(place)),
+                    address=self.address(
+                        rng, place, parks=["工业园", "产业园"] if kind == "enterprise" else ()
+                    ),
+                )
+            )
+        online = spec["online_platform"]
+        online_home = self.cat.places.get("440106") or self.cat.guangdong[0]
+        providers.append(
+            Provider(
+                external_id="demo-prov-online",
+                name=online["name"],
+                kind=Provider.Kind.ONLINE_PLATFORM,
+                county_id=online_home.code,
+                verified=True,
+                contact_phone=identifiers.landline(rng, area_code="020"),
+                address=self.address(rng, online_home),
+            )
+        )
+        self.provider_brands.append([b for b in online["brands"] if b in active_brands])
+        Provider.objects.bulk_create(providers, batch_size=BATCH_SIZE)
+        self.providers = providers
+        self.counts["providers"] = len(providers)
+        create_demo_user(ACCOUNTS_BY_ROLE[User.Role.PROVIDER_STAFF], provider=providers[0])
+        self.counts["demo logins"] += 1
+
+    def _area_code(self, place: Place) -> str:
+        return self.cat.places_data["guangdong"].get(place.prefecture_code, {}).get("area_code", "020")
+
+    # --- programs and sessions ----------------------------------------------------------------------
+    def _programs(self) -> None:
+        rng = self.rng("programs")
+        cat = self.cat
+        spec = cat.training
+        brand_specs = {b: s for b, s in spec["brands"].items() if cat.by_brand.get(b)}
+        brand_pick = Weighted((b, s["weight"]) for b, s in brand_specs.items())
+        brand_cycle = list(brand_specs)  # the first programs cover every brand once
+        by_brand_providers: dict[str, list[int]] = defaultdict(list)
+        for index, brands in enumerate(self.provider_brands):
+            for brand in brands:
+                by_brand_providers[brand].append(index)
+        online_index = len(self.providers) - 1
+        variants = spec["brands"].get("malanhua", {}).get("variants", {})
+        occ_pick = {
+            brand: Weighted(
+                (i, 3.0 if _variant_of(cat.occupations[i], variants) else 1.0)
+                for i in cat.by_brand[brand]
+                if cat.occupations[i].skills
+            )
+            for brand in brand_specs
+        }
+        self.sessions: list[_SessionRef] = []
+        self.sessions_by_occ: dict[int, list[int]] = defaultdict(list)
+        program_rows: list[Program] = []
+        program_skills: list[list[int]] = []
+        program_meta: list[tuple[Occ, Place, str, int, Any]] = []
+        for i in range(self.sizes.programs):
+            brand = brand_cycle[i] if i < len(brand_cycle) else brand_pick.pick(rng)
+            bspec = brand_specs[brand]
+            if not occ_pick[brand]:
+                brand = (
+                    "gd_technician"
+                    if occ_pick.get("gd_technician")
+                    else next(b for b in occ_pick if occ_pick[b])
+                )
+                bspec = brand_specs[brand]
+            occ = cat.occupations[occ_pick[brand].pick(rng)]
+            roll = rng.random()
+            delivery = (
+                Program.Delivery.ONLINE
+                if roll < bspec["online"]
+                else Program.Delivery.BLENDED
+                if roll < bspec["online"] + bspec["blended"]
+                else Program.Delivery.OFFLINE
+            )
+            candidates = by_brand_providers.get(brand) or [0]
+            if (
+                delivery == Program.Delivery.ONLINE
+                and online_index in candidates
+                and rng.random() < spec["online_platform"]["share_of_online"]
+            ):
+                provider_index = online_index
+            elif i < 40 and 0 in candidates and i % 8 == 0:
+                provider_index = 0  # the demo provider login has programs of its own
+            else:
+                provider_index = rng.choice([c for c in candidates if c != online_index] or candidates)
+            provider = self.providers[provider_index]
+            provider_place = cat.places[provider.county_id]
+            venue = (
+                provider_place if delivery == Program.Delivery.ONLINE else self.near(rng, provider_place, 0.8)
+            )
+
+            certificate, level = None, None
+            if occ.awards:
+                certificate = occ.awards[0] if rng.random() < 0.65 else rng.choice(occ.awards)
+                if certificate.has_levels:
+                    level = rng.choices((5, 4, 3, 2), weights=(50, 32, 14, 4))[0]
+            variant = _variant_of(occ, variants) if brand == "malanhua" else None
+            if brand == "malanhua" and variant is None and variants:
+                variant = rng.choice(sorted(variants))
+            low, high = variants[variant]["hours"] if variant else bspec["hours"]
+            hours = rng.randint(low, high)
+            if level is not None and level <= 4:
+                hours = int(hours * (1.3 if level == 4 else 1.6))
+            hours = max(8, min(2000, round(hours / 4) * 4))
+
+            title = self._program_title(rng, bspec, occ, venue, certificate, level, variant, variants)
+            status_roll = rng.random()
+            status = (
+                Program.Status.PUBLISHED
+                if status_roll < 0.85
+                else Program.Status.DRAFT
+                if status_roll < 0.93
+                else Program.Status.CLOSED
+            )
+            fee_roll = rng.random()
+            fee_low, fee_high = bspec["fee"]
+            if fee_roll < bspec["free"] or fee_high <= 0:
+                is_free, subsidised, fee = True, False, 0
+                texts = spec["eligibility"]["malanhua" if brand == "malanhua" else "free"]
+            elif fee_roll < bspec["free"] + bspec["subsidised"]:
+                is_free, subsidised, fee = False, True, round(rng.randint(fee_low, fee_high) / 50) * 50
+                texts = spec["eligibility"]["subsidised"]
+            else:
+                is_free, subsidised, fee = False, False, round(rng.randint(fee_low, fee_high) / 50) * 50
+                texts = spec["eligibility"]["paid"]
+            skills = [skill for skill, _ in occ.skills]
+            taught = (
+                skills
+                if len(skills) <= 3
+                else sorted(rng.sample(skills, min(len(skills), rng.randint(3, 8))))
+            )
+            skill_names = "、".join(cat.skill_names[s] for s in taught[:6])
+            cert_text = (
+                f"考核合格颁发{certificate.name}" + (f"({LEVEL_LABEL[level]})" if level else "") + "。"
+                if certificate
+                else "结业颁发培训结业证明。"
+            )
+            external_id = f"demo-prog-{i + 1:06d}"
+            lat, lng = self.jitter(rng, venue)
+            program_rows.append(
+                Program(
+                    external_id=external_id,
+                    provider_id=provider.pk,
+                    title=title[:128],
+                    brand=brand,
+                    occupation_id=occ.id,
+                    certificate_type_id=certificate.id if certificate else None,
+                    certificate_level=level,
+                    delivery=delivery,
+                    online_url=(
+                        spec["online_url"].format(number=i + 1)
+                        if delivery != Program.Delivery.OFFLINE
+                        else ""
+                    ),
+                    venue_division_id=venue.code,
+                    venue_address="" if delivery == Program.Delivery.ONLINE else self.address(rng, venue),
+                    latitude=lat,
+                    longitude=lng,
+                    hours=hours,
+                    fee=Decimal(fee),
+                    is_free=is_free,
+                    is_subsidised=subsidised,
+                    eligibility=rng.choice(texts).format(fee=fee),
+                    description=f"{spec['delivery_text'][delivery]}。主要内容:{skill_names}。{cert_text}",
+                    status=status,
+                    published_at=(
+                        None
+                        if status == Program.Status.DRAFT
+                        else self.when(rng, 260, 760)
+                        if status == Program.Status.CLOSED
+                        else self.when(rng, 10, 400)
+                    ),
+                )
+            )
+            program_skills.append(taught)
+            program_meta.append((occ, venue, delivery, hours, certificate))
+        Program.objects.bulk_create(program_rows, batch_size=BATCH_SIZE)
+        self.counts["programs"] = len(program_rows)
+        self.counts["program skills"] = _bulk_m2m(
+            Program,
+            "skills",
+            [(p.pk, s) for p, skills in zip(program_rows, program_skills, strict=True) for s in skills],
+        )
+        self._sessions(rng, program_rows, program_meta, program_skills)
+
+    def _program_title(
+        self,
+        rng: random.Random,
+        bspec: dict[str, Any],
+        occ: Occ,
+        venue: Place,
+        certificate: Any,
+        level: int | None,
+        variant: str | None,
+        variants: dict[str, Any],
+    ) -> str:
+        if certificate is not None and certificate.kind == "special_operation":
+            template = rng.choice(self.cat.training["licence_titles"])
+            return template.format(cert=certificate.name, place=venue.short)
+        template = rng.choice(bspec["titles"])
+        title = template.format(
+            occ=occ.name,
+            level=LEVEL_LABEL.get(level or 0, ""),
+            place=venue.short,
+            variant=variants[variant]["label"] if variant else occ.name,
+        )
+        return title.replace("()", "")
+
+    def _sessions(
+        self,
+        rng: random.Random,
+        programs: list[Program],
+        meta: list[tuple[Occ, Place, str, int, Any]],
+        program_skills: list[list[int]],
+    ) -> None:
+        today = self.today
+        rows: list[Session] = []
+        refs: list[tuple[int, Program, Occ, Place, bool, list[int]]] = []
+        number = 0
+        for program, (occ, venue, delivery, hours, _certificate), skills in zip(
+            programs, meta, program_skills, strict=True
+        ):
+            if program.status == Program.Status.DRAFT:
+                continue
+            assert program.published_at is not None  # every non-draft program has been published
+            published_days_ago = (self.today - program.published_at.date()).days
+            closed = program.status == Program.Status.CLOSED
+            count = rng.choices((1, 2, 3, 4), weights=(30, 35, 25, 10))[0]
+            online = delivery == Program.Delivery.ONLINE
+            if closed:
+                earliest = min(700, published_days_ago - 5)
+                starts = sorted(rng.randint(-earliest, -60) for _ in range(min(count, 3)))
+            else:  # no session starts before its program was published
+                earliest = min(200, max(0, published_days_ago - 5))
+                starts = sorted(rng.randint(-earliest, 90) for _ in range(count))
+            for offset in starts:
+                start = today + dt.timedelta(days=offset)
+                if online:
+                    duration = rng.randint(20, 60)
+                else:
+                    per_day = rng.choice((4, 6, 8, 8))
+                    duration = min(120, math.ceil(hours / per_day) + hours // 40)
+                end = start + dt.timedelta(days=max(0, duration - 1))
+                if closed and end >= today:
+                    end = today - dt.timedelta(days=rng.randint(1, 30))
+                    start = min(start, end)
+                if online:
+                    seats = rng.randint(10, 50) * 10
+                elif delivery == Program.Delivery.BLENDED:
+                    seats = rng.randint(6, 16) * 5
+                else:
+                    seats = rng.randint(4, 12) * 5
+                if end < today:
+                    status = Session.Status.CANCELLED if rng.random() < 0.03 else Session.Status.FINISHED
+                elif start <= today:
+                    status = Session.Status.RUNNING
+                else:
+                    status = Session.Status.OPEN
+                if status == Session.Status.CANCELLED:
+                    enrolled = int(seats * rng.uniform(0, 0.3))
+                elif status in (Session.Status.FINISHED, Session.Status.RUNNING):
+                    enrolled = int(seats * rng.uniform(0.6, 1.0))
+                elif rng.random() < 0.15:
+                    enrolled, status = seats, Session.Status.FULL
+                else:
+                    enrolled = int(seats * rng.uniform(0, 0.9))
+                number += 1
+                rows.append(
+                    Session(
+                        external_id=f"demo-sess-{number:06d}",
+                        program_id=program.pk,
+                        start_date=start,
+                        end_date=end,
+                        enrol_deadline=(
+                            max(start - dt.timedelta(days=rng.randint(0, 7)), today)
+                            if start > today
+                            else start
+                        ),
+                        seats=seats,
+                        enrolled_count=enrolled,
+                        status=status,
+                    )
+                )
+                refs.append((len(rows) - 1, program, occ, venue, online, skills))
+        Session.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.counts["sessions"] = len(rows)
+        for index, program, occ, venue, online, skills in refs:
+            session = rows[index]
+            if session.status == Session.Status.CANCELLED:
+                continue
+            self.sessions.append(
+                _SessionRef(
+                    id=session.pk,
+                    prefecture=venue.prefecture_code,
+                    online=online,
+                    status=session.status,
+                    start=session.start_date,
+                    end=session.end_date,
+                    quota=session.enrolled_count,
+                    certificate_id=program.certificate_type_id,
+                    certificate_level=program.certificate_level,
+                    skills=skills,
+                )
+            )
+            self.sessions_by_occ[occ.id].append(len(self.sessions) - 1)
+
+    # --- employers ------------------------------------------------------------------------------------
+    def _employers(self) -> None:
+        rng = self.rng("employers")
+        cat = self.cat
+        trade_names = cat.industries_data["trade_names"]
+        fallback_mix = Weighted((industry, 1.0) for industry in cat.industries.values())
+        codes: set[str] = set()
+        names: set[str] = set()
+        rows: list[Employer] = []
+        self.employer_industry: list[Industry | None] = []
+        self.employer_size: list[float] = []
+        dongguan = cat.places.get("441900")
+        for i in range(self.sizes.employers):
+            place = dongguan if i == 0 and dongguan else cat.employer_places.pick(rng)
+            mix = cat.industry_mix.get(place.prefecture_code) or fallback_mix
+            industry = (
+                cat.industries["electronics"]
+                if i == 0 and "electronics" in cat.industries
+                else (mix.pick(rng) if mix else None)
+            )
+            suffix = rng.choice(industry.names) if industry else "实业有限公司"
+            for _attempt in range(20):
+                trade = rng.choice(trade_names)
+                style = rng.random()
+                if style < 0.55:
+                    prefix = place.prefecture_name if place.province == "44" else ""
+                elif style < 0.8 and place.name.endswith(("市", "县")) and not place.is_prefecture:
+                    prefix = place.name  # a county or county-level city: 英德市, 五华县
+                else:
+                    prefix = "广东"
+                name = f"{prefix}{trade}{suffix}"
+                if name not in names:
+                    break
+            else:
+                name = f"{prefix}{trade}{suffix}({place.short}{i + 1}分公司)"
+            names.add(name)
+            category = "93" if suffix.endswith("合作社") else "92" if not suffix.endswith("公司") else "91"
+            while True:
+                code = identifiers.credit_code(rng, division_code=place.code, category=category)
+                if code not in codes:
+                    codes.add(code)
+                    break
+            stable = industry is not None and rng.random() < industry.stable_base * (
+                1.5 if place.prefecture_code in PRD else 1.0
+            )
+            rows.append(
+                Employer(
+                    external_id=f"demo-emp-{i + 1:06d}",
+                    name=name[:128],
+                    credit_code=code,
+                    county_id=place.code,
+                    industry=industry.label if industry else "其他",
+                    is_stable_employment_base=stable or i == 0,
+                    contact_phone=(
+                        identifiers.landline(rng, area_code=self._area_code(place))
+                        if rng.random() < 0.6
+                        else identifiers.mobile(rng)
+                    ),
+                    address=self.address(rng, place, parks=industry.parks if industry else ()),
+                )
+            )
+            self.employer_industry.append(industry)
+            self.employer_size.append(rng.lognormvariate(0, 0.9) * (3.0 if stable else 1.0))
+        Employer.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.employers = rows
+        self.counts["employers"] = len(rows)
+        create_demo_user(ACCOUNTS_BY_ROLE[User.Role.EMPLOYER_STAFF], employer=rows[0])
+        self.counts["demo logins"] += 1
+
+    # --- postings ---------------------------------------------------------------------------------------
+    def _postings(self) -> None:
+        rng = self.rng("postings")
+        cat = self.cat
+        spec = cat.industries_data
+        campaigns = list(spec["campaigns"].items())
+        employer_pick = Weighted(enumerate(self.employer_size))
+        self.postings = _PostingIndex()
+        number = 0
+        for chunk in _chunks(self.sizes.postings, self.chunk_size):
+            rows: list[Posting] = []
+            required: list[list[int]] = []
+            preferred: list[list[int]] = []
+            for i in chunk:
+                employer_index = 0 if i < 5 else employer_pick.pick(rng)
+                employer = self.employers[employer_index]
+                industry = self.employer_industry[employer_index]
+                occ_index = industry.occupations.pick(rng) if industry else cat.any_occupation.pick(rng)
+                occ = cat.occupations[occ_index]
+                home = cat.places[employer.county_id]
+                place = self.near(rng, home, 0.85)
+                row, req, pref = self._posting(rng, occ, industry, employer, place, campaigns)
+                number += 1
+                row.external_id = f"demo-post-{number:06d}"
+                rows.append(row)
+                required.append(req)
+                preferred.append(pref)
+            Posting.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            self.counts["postings"] += len(rows)
+            self.counts["posting required skills"] += _bulk_m2m(
+                Posting,
+                "required_skills",
+                [(p.pk, s) for p, ss in zip(rows, required, strict=True) for s in ss],
+            )
+            self.counts["posting preferred skills"] += _bulk_m2m(
+                Posting,
+                "preferred_skills",
+                [(p.pk, s) for p, ss in zip(rows, preferred, strict=True) for s in ss],
+            )
+            index = self.postings
+            for row in rows:
+                index.counts[row.occupation_id] += 1
+                if row.status == Posting.Status.DRAFT:
+                    continue
+                index.by_occupation[row.occupation_id].append(row.pk)
+                index.by_local[(row.occupation_id, row.division_id[:4])].append(row.pk)
+                index.status[row.pk] = row.status
+                index.published[row.pk] = cast(dt.datetime, row.published_at)
+            reset_queries()
+
+    def _posting(
+        self,
+        rng: random.Random,
+        occ: Occ,
+        industry: Industry | None,
+        employer: Employer,
+        place: Place,
+        campaigns: list[tuple[str, float]],
+    ) -> tuple[Posting, list[int], list[int]]:
+        band = occ.wage
+        factor = self.cat.wage_factor(place)
+        low, high = band.monthly[0] * factor, band.monthly[1] * factor
+        roll = rng.random()
+        wage_type = (
+            Posting.WageType.PIECE
+            if roll < band.piece
+            else Posting.WageType.DAILY
+            if roll < band.piece + band.daily
+            else Posting.WageType.MONTHLY
+        )
+        wage_min = wage_max = None
+        rate = None
+        rate_unit = ""
+        if wage_type == Posting.WageType.MONTHLY or rng.random() < 0.5:
+            step = 500 if rng.random() < 0.6 else 100
+            wage_min = max(1800, round((low + rng.uniform(0, 0.45) * (high - low)) / step) * step)
+            wage_max = round((wage_min + rng.uniform(0.15, 0.6) * (high - low)) / step) * step
+            wage_max = min(max(wage_max, wage_min + 500), max(round(high / 100) * 100, wage_min + 500))
+        if wage_type == Posting.WageType.PIECE:
+            rate = Decimal(
+                str(round(rng.uniform(*band.piece_rate) * factor, 2 if band.piece_rate[1] < 10 else 0))
+            )
+            rate = max(rate, Decimal("0.1"))
+            rate_unit = band.piece_unit
+        elif wage_type == Posting.WageType.DAILY:
+            rate = Decimal(round(rng.uniform(*band.daily_rate) * factor / 10) * 10)
+            rate_unit = "天"
+
+        skills = [skill for skill, _ in occ.skills]
+        req_count = min(len(skills), rng.randint(1, 3))
+        chosen = rng.sample(skills, min(len(skills), req_count + rng.randint(0, 2)))
+        req, pref = sorted(chosen[:req_count]), sorted(chosen[req_count:])
+
+        certificate, level = None, None
+        if occ.licences:
+            usual = occ.licences[0]
+            needs = 0.9 if usual.kind in ("special_operation", "driving") else 0.85
+            if rng.random() < needs:
+                certificate = usual if rng.random() < 0.8 else rng.choice(occ.licences)
+        if certificate is None and rng.random() < 0.15:
+            certificate = occ.skill_level_cert()
+        if certificate is not None and certificate.has_levels:
+            level = rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
+
+        lodging = rng.random() < (industry.lodging if industry else 0.4)
+        meals = rng.random() < (industry.meals if industry else 0.5)
+        insurance = rng.random() < (industry.insurance if industry else 0.5)
+        couple = lodging and rng.random() < (industry.couple_rooms if industry else 0.05)
+        shifts = industry.shifts.pick(rng) if industry else Posting.Shifts.DAY
+        head_low, head_high = industry.headcount if industry else (1, 10)
+        headcount = head_low + int((head_high - head_low) * rng.random() ** 3)
+
+        roll = rng.random()
+        published: dt.datetime | None
+        expires: dt.date | None
+        if roll < 0.72:
+            status, published = Posting.Status.PUBLISHED, self.when(rng, 0, 45)
+            expires = published.date() + dt.timedelta(days=rng.randint(30, 90))
+            expires = max(expires, self.today + dt.timedelta(days=rng.randint(3, 30)))
+        elif roll < 0.80:
+            status, published = Posting.Status.FILLED, self.when(rng, 20, 120)
+            expires = published.date() + dt.timedelta(days=rng.randint(30, 90))
+        elif roll < 0.93:
+            status, published = Posting.Status.EXPIRED, self.when(rng, 60, 240)
+            expires = min(
+                published.date() + dt.timedelta(days=rng.randint(30, 90)),
+                self.today - dt.timedelta(days=rng.randint(1, 20)),
+            )
+        else:
+            status, published = Posting.Status.DRAFT, None
+            expires = self.today + dt.timedelta(days=rng.randint(20, 60)) if rng.random() < 0.5 else None
+        campaign = ""
+        if status != Posting.Status.DRAFT:
+            roll = rng.random()
+            for name, share in campaigns:
+                if roll < share:
+                    campaign = name
+                    break
+                roll -= share
+
+        title = rng.choice(occ.titles) if occ.titles else occ.name
+        if rng.random() < 0.12:
+            title = rng.choice(("急招", "诚聘", "长期招聘")) + title
+        benefits = [
+            text
+            for flag, text in (
+                (lodging and meals, "包吃住"),
+                (lodging and not meals, "包住"),
+                (meals and not lodging, "包吃"),
+                (insurance, "购买五险"),
+                (couple, "有夫妻房"),
+            )
+            if flag
+        ]
+        pay = (
+            f"{wage_min}-{wage_max}元/月"
+            if wage_type == Posting.WageType.MONTHLY
+            else f"{rate}元/{rate_unit}" + (f",综合月收入{wage_min}-{wage_max}元" if wage_min else "")
+        )
+        skill_text = "、".join(self.cat.skill_names[s] for s in req)
+        lat, lng = self.jitter(rng, place)
+        description = (
+            f"招聘{title}{headcount}名,工作地点{place.full_name}。岗位要求:熟悉{skill_text}"
+            + (f";须持{certificate.name}" if certificate else "")
+            + f"。待遇:{pay}"
+            + (";" + "、".join(benefits) if benefits else "")
+            + f";{Posting.Shifts(shifts).label}。"
+        )
+        return (
+            Posting(
+                employer_id=employer.pk,
+                title=title[:128],
+                occupation_id=occ.id,
+                required_certificate_id=certificate.id if certificate else None,
+                required_certificate_level=level,
+                headcount=max(1, headcount),
+                wage_type=wage_type,
+                wage_min=wage_min,
+                wage_max=wage_max,
+                rate=rate,
+                rate_unit=rate_unit,
+                provides_lodging=lodging,
+                provides_meals=meals,
+                social_insurance=insurance,
+                couple_rooms=couple,
+                shifts=shifts,
+                division_id=place.code,
+                address=employer.address if place.code == employer.county_id else self.address(rng, place),
+                latitude=lat,
+                longitude=lng,
+                campaign=campaign,
+                description=description,
+                status=status,
+                published_at=published,
+                expires_on=expires,
+            ),
+            req,
+            pref,
+        )
+
+    # --- workers ------------------------------------------------------------------------------------------
+    def _workers(self) -> None:
+        rng = self.rng("workers")
+        cat = self.cat
+        names = cat.names
+        base_surnames = names["surnames"]
+        surname_pick = {
+            province: Weighted(
+                {**base_surnames, **{k: base_surnames.get(k, 0) + v for k, v in boost.items()}}.items()
+            )
+            for province, boost in names["surname_boost"].items()
+        }
+        given_male = names["given"]["male"] + names["given"]["neutral"]
+        given_female = names["given"]["female"] + names["given"]["neutral"]
+        # Demand decides what people do: occupations with many postings have more workers.
+        mean = max(1.0, sum(self.postings.counts.values()) / max(1, len(cat.occupations)))
+        occupation_pick = Weighted(
+            (i, self.postings.counts.get(occ.id, 0) + 0.15 * mean)
+            for i, occ in enumerate(cat.occupations)
+            if occ.skills
+        )
+        origins = Weighted((("44", 0.6), ("45", 0.22), ("52", 0.18)))
+        dest_any = cat.employer_places
+        worker_user = create_demo_user(ACCOUNTS_BY_ROLE[User.Role.WORKER])
+        self.counts["demo logins"] += 1
+        id_numbers: set[str] = set()
+        home = cat.places.get("441881")
+        for chunk in _chunks(self.sizes.workers, self.chunk_size):
+            profiles: list[WorkerProfile] = []
+            extras: list[dict[str, Any]] = []
+            for i in chunk:
+                demo_login = i == 0
+                province = "44" if demo_login else origins.pick(rng)
+                if demo_login and home:
+                    hukou = home
+                elif province == "44":
+                    hukou = cat.gd_hukou_places.pick(rng)
+                else:
+                    hukou = cat.partner_hukou[province].pick(rng)
+                origin = cat.prefecture_spec(hukou)
+                primary = cat.occupations[occupation_pick.pick(rng)]
+                male = rng.random() >= primary.female_share
+                age = min(60, max(18, int(rng.triangular(18, 58, 36))))
+                birth = dt.date(self.today.year - age, 1, 1) + dt.timedelta(days=rng.randrange(365))
+                adult_from = dt.date(self.today.year - 18, self.today.month, min(self.today.day, 28))
+                if birth > adult_from:  # everyone is at least 18
+                    birth = adult_from - dt.timedelta(days=rng.randrange(1, 365))
+                birth_year = birth.year
+                surname = surname_pick.get(province, surname_pick["44"]).pick(rng)
+                pool = given_male if male else given_female
+                given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.72 else "")
+                # where they live now
+                if demo_login:
+                    current = hukou
+                elif province == "44":  # at home, in the county town nearby, or in the Pearl River Delta
+                    roll = rng.random()
+                    current = (
+                        hukou
+                        if roll < 0.55 or (hukou.prefecture_code in PRD and roll < 0.85)
+                        else self.near(rng, hukou, 0.0)
+                        if roll < 0.75
+                        else cat.prd_places.pick(rng)
+                    )
+                elif rng.random() < cat.places_data["partners"][province]["away"]:
+                    current = cat.partner_dest[province].pick(rng)
+                else:
+                    current = hukou
+                away = current.code != hukou.code
+                near_home = (not away and rng.random() < 0.6) or (away and rng.random() < 0.12)
+                preferred = [current] if current.province == "44" else []
+                if near_home and hukou not in preferred:
+                    preferred.append(hukou)
+                if current.province != "44" or rng.random() < 0.4:
+                    extra = dest_any.pick(rng) if current.province != "44" else self.near(rng, current, 0.0)
+                    if extra not in preferred:
+                        preferred.append(extra)
+                education = self._education(rng, age)
+                wage_factor = cat.wage_factor(current) if current.province == "44" else 0.75
+                wage_floor = (
+                    max(
+                        2000, round(primary.wage.monthly[0] * wage_factor * rng.uniform(0.9, 1.2) / 500) * 500
+                    )
+                    if rng.random() < 0.65
+                    else None
+                )
+                lodging = rng.random() < (0.7 if away else 0.25)
+                consent = demo_login or rng.random() < 0.97
+                profile = WorkerProfile(
+                    external_id=f"demo-worker-{i + 1:06d}",
+                    user_id=worker_user.pk if demo_login else None,
+                    name=surname + given,
+                    mobile=identifiers.mobile(rng),
+                    gender=WorkerProfile.Gender.MALE if male else WorkerProfile.Gender.FEMALE,
+                    ethnicity=self._pick_share(rng, origin.get("ethnicity", {"汉族": 1.0})),
+                    birth_year=birth_year,
+                    hukou_division_id=hukou.code,
+                    current_division_id=current.code,
+                    wants_work_near_home=near_home,
+                    max_commute_km=rng.choice((None, 5, 10, 20, 30, 50, 100)),
+                    willing_to_relocate=rng.random() < (0.6 if away else 0.3),
+                    education=education,
+                    wage_floor=wage_floor,
+                    needs_lodging=lodging,
+                    needs_meals=rng.random() < (0.5 if lodging else 0.3),
+                    needs_couple_room=away and 25 <= age <= 50 and rng.random() < 0.08,
+                    wants_to_start_business=rng.random() < 0.08,
+                    available_from=(
+                        self.today + dt.timedelta(days=rng.randint(0, 45)) if rng.random() < 0.7 else None
+                    ),
+                    languages=self._languages(rng, origin, current, age, province, away),
+                    registration_status=rng.choices(
+                        [s.value for s in WorkerProfile.RegistrationStatus], weights=(45, 35, 20)
+                    )[0],
+                    consent_data_processing=consent,
+                    consent_share_with_employers=consent and (demo_login or rng.random() < 0.8),
+                    consent_contact=consent and (demo_login or rng.random() < 0.75),
+                    registered_by_id=(
+                        self.staff_user.pk
+                        if not demo_login and self._staff_covers(hukou, current) and rng.random() < 0.6
+                        else None
+                    ),
+                )
+                while True:
+                    number_id = identifiers.id_number(rng, division_code=hukou.code, birth=birth, male=male)
+                    if number_id not in id_numbers:
+                        id_numbers.add(number_id)
+                        break
+                profile.set_id_number(number_id)
+                profiles.append(profile)
+                extras.append(
+                    {
+                        "primary": primary,
+                        "age": age,
+                        "birth": birth,
+                        "current": current,
+                        "preferred": preferred,
+                        "demo": demo_login,
+                    }
+                )
+            WorkerProfile.objects.bulk_create(profiles, batch_size=BATCH_SIZE)
+            self.counts["workers"] += len(profiles)
+            self._worker_relations(rng, profiles, extras)
+            reset_queries()  # with DEBUG on, Django keeps every INSERT's SQL text
+
+    def _worker_relations(
+        self, rng: random.Random, profiles: list[WorkerProfile], extras: list[dict[str, Any]]
+    ) -> None:
+        cat = self.cat
+        skills: list[tuple[int, int, int, int | None]] = []
+        certificates: list[tuple[int, int, int | None, Any]] = []
+        adapt_date = connections[router.db_for_write(WorkerCertificate)].ops.adapt_datefield_value
+        preferred_pairs: list[tuple[int, int | str]] = []
+        desired_pairs: list[tuple[int, int]] = []
+        enrolments: list[Enrolment] = []
+        applications: list[Application] = []
+        for profile, extra in zip(profiles, extras, strict=True):
+            primary: Occ = extra["primary"]
+            age: int = extra["age"]
+            occupations = [primary]
+            if primary.related and rng.random() < 0.4:
+                occupations.append(cat.occupations[rng.choice(primary.related)])
+            max_years = max(0, age - 17)
+            held: dict[int, tuple[int, int | None]] = {}  # skill id: (years, level)
+            for rank, occ in enumerate(occupations):
+                names = [skill for skill, _ in occ.skills]
+                wanted = rng.randint(2, 5) if rank == 0 else rng.randint(1, 3)
+                for skill in rng.sample(names, min(len(names), wanted)):
+                    if skill in held:
+                        continue
+                    years = min(max_years, int(rng.expovariate(1 / (6 if rank == 0 else 2))))
+                    level = (
+                        None
+                        if rng.random() < 0.6
+                        else 5
+                        if years < 3
+                        else rng.choice((5, 4))
+                        if years < 8
+                        else rng.choice((4, 3, 3, 2))
+                    )
+                    held[skill] = (years, level)
+            certs: dict[int, tuple[int | None, dt.date]] = {}  # certificate type id: (level, obtained on)
+            birth: dt.date = extra["birth"]
+            span = max(1, (self.today - dt.date(birth.year + 18, birth.month, min(birth.day, 28))).days)
+            for licence in primary.licences[:1]:
+                if rng.random() < (0.85 if licence.kind == "driving" else 0.6):
+                    obtained = self.today - dt.timedelta(days=rng.randint(1, min(span, 4000)))
+                    certs[licence.id] = (None, obtained)
+            level_cert = primary.skill_level_cert()
+            if level_cert and level_cert.id not in certs and rng.random() < 0.3:
+                obtained = self.today - dt.timedelta(days=rng.randint(1, min(span, 4000)))
+                level = rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
+                certs[level_cert.id] = (level, obtained)
+
+            desired = [primary.id]
+            if len(occupations) > 1 and rng.random() < 0.5:
+                desired.append(occupations[1].id)
+            elif primary.related and rng.random() < 0.25:
+                desired.append(cat.occupations[rng.choice(primary.related)].id)
+            desired_pairs += [(profile.pk, occ_id) for occ_id in desired]
+            preferred_pairs += [(profile.pk, place.code) for place in extra["preferred"]]
+
+            current: Place = extra["current"]
+            enrolments += self._enrolments_for(rng, profile, desired, current, held, certs, extra["demo"])
+            applications += self._applications_for(rng, profile, desired, current, extra["demo"])
+            skills += [(profile.pk, skill, years, level) for skill, (years, level) in held.items()]
+            certificates += [
+                (profile.pk, cert, level, adapt_date(obtained)) for cert, (level, obtained) in certs.items()
+            ]
+
+        _insert(WorkerSkill, ("worker_id", "skill_id", "years", "level"), skills)
+        _insert(WorkerCertificate, ("worker_id", "certificate_type_id", "level", "obtained_on"), certificates)
+        Enrolment.objects.bulk_create(enrolments, batch_size=BATCH_SIZE)
+        Application.objects.bulk_create(applications, batch_size=BATCH_SIZE)
+        self.counts["worker skills"] += len(skills)
+        self.counts["worker certificates"] += len(certificates)
+        self.counts["enrolments"] += len(enrolments)
+        self.counts["applications"] += len(applications)
+        self.counts["worker preferred divisions"] += _bulk_m2m(
+            WorkerProfile, "preferred_divisions", preferred_pairs
+        )
+        self.counts["worker desired occupations"] += _bulk_m2m(
+            WorkerProfile, "desired_occupations", desired_pairs
+        )
+
+    def _enrolments_for(
+        self,
+        rng: random.Random,
+        profile: WorkerProfile,
+        desired: list[int],
+        current: Place,
+        held: dict[int, tuple[int, int | None]],
+        certs: dict[int, tuple[int | None, dt.date]],
+        demo: bool,
+    ) -> list[Enrolment]:
+        roll = rng.random()
+        wanted = 2 if demo else (0 if roll > 0.22 else 1 if roll > 0.05 else 2)
+        if not wanted:
+            return []
+        options = [index for occ_id in desired for index in self.sessions_by_occ.get(occ_id, ())]
+        if profile.wants_to_start_business:
+            options += [
+                i
+                for occ_index in self.cat.by_brand.get(Brand.MALANHUA, ())
+                for i in self.sessions_by_occ.get(self.cat.occupations[occ_index].id, ())
+            ]
+        if not options:
+            return []
+        local = [
+            i
+            for i in options
+            if self.sessions[i].online or self.sessions[i].prefecture == current.prefecture_code
+        ]
+        rows: list[Enrolment] = []
+        taken: set[int] = set()
+        for _ in range(wanted):
+            pool = local if local and rng.random() < 0.75 else options
+            index = rng.choice(pool)
+            session = self.sessions[index]
+            if index in taken or session.quota <= 0:
+                continue
+            taken.add(index)
+            if session.status == Session.Status.FINISHED:
+                status = rng.choices(
+                    (Enrolment.Status.CERTIFIED, Enrolment.Status.COMPLETED, Enrolment.Status.DROPPED),
+                    weights=(50 if session.certificate_id else 0, 35, 15),
+                )[0]
+                changed = session.end
+            elif session.status == Session.Status.RUNNING:
+                status = Enrolment.Status.ENROLLED if rng.random() < 0.88 else Enrolment.Status.DROPPED
+                changed = session.start
+            else:
+                status = Enrolment.Status.APPLIED if rng.random() < 0.5 else Enrolment.Status.ENROLLED
+                changed = min(self.today, session.start) - dt.timedelta(days=rng.randint(0, 20))
+            if status != Enrolment.Status.DROPPED:
+                session.quota -= 1
+            staff = rng.random() < 0.3
+            rows.append(
+                Enrolment(
+                    worker_id=profile.pk,
+                    session_id=session.id,
+                    status=status,
+                    source=Enrolment.Source.STAFF if staff else Enrolment.Source.SELF,
+                    created_by_id=self.staff_user.pk if staff and self._staff_covers(current) else None,
+                    status_changed_at=dt.datetime.combine(
+                        min(changed, self.today), dt.time(10, 0), tzinfo=self.noon.tzinfo
+                    ),
+                )
+            )
+            if status in (Enrolment.Status.COMPLETED, Enrolment.Status.CERTIFIED):
+                for skill in session.skills[:3]:
+                    held.setdefault(skill, (0, session.certificate_level))
+            certificate = session.certificate_id
+            if status == Enrolment.Status.CERTIFIED and certificate is not None and certificate not in certs:
+                certs[certificate] = (session.certificate_level, session.end)
+        return rows
+
+    def _applications_for(
+        self, rng: random.Random, profile: WorkerProfile, desired: list[int], current: Place, demo: bool
+    ) -> list[Application]:
+        if not demo and rng.random() > 0.35:
+            return []
+        index = self.postings
+        local = [
+            pid for occ_id in desired for pid in index.by_local.get((occ_id, current.prefecture_code), ())
+        ]
+        anywhere = [pid for occ_id in desired for pid in index.by_occupation.get(occ_id, ())]
+        if not anywhere:
+            return []
+        rows: list[Application] = []
+        chosen: set[int] = set()
+        for _ in range(3 if demo else rng.randint(1, 4)):
+            pool = local if local and rng.random() < 0.6 else anywhere
+            posting_id = rng.choice(pool)
+            if posting_id in chosen:
+                continue
+            chosen.add(posting_id)
+            posting_status = index.status[posting_id]
+            choices: tuple[str, ...]
+            weights: tuple[int, ...]
+            if posting_status == Posting.Status.PUBLISHED:
+                choices, weights = (
+                    ("submitted", "viewed", "interview", "hired", "rejected", "withdrawn"),
+                    (40, 25, 15, 8, 7, 5),
+                )
+            elif posting_status == Posting.Status.FILLED:
+                choices, weights = (("hired", "rejected", "viewed", "withdrawn"), (30, 50, 10, 10))
+            else:
+                choices, weights = (("rejected", "viewed", "submitted", "withdrawn"), (40, 30, 20, 10))
+            status = rng.choices(choices, weights=weights)[0]
+            published = index.published[posting_id]
+            age_days = max(0, (self.noon - published).days)
+            changed = published + dt.timedelta(
+                days=rng.randint(0, min(age_days, 30)), hours=rng.randint(0, 5)
+            )
+            referral = rng.random() < 0.2
+            rows.append(
+                Application(
+                    worker_id=profile.pk,
+                    posting_id=posting_id,
+                    status=status,
+                    source=Application.Source.STAFF_REFERRAL if referral else Application.Source.SELF,
+                    referred_by_id=self.staff_user.pk if referral and self._staff_covers(current) else None,
+                    note="窗口工作人员推荐" if referral else "",
+                    status_changed_at=min(changed, self.noon),
+                )
+            )
+        return rows
+
+    def _staff_covers(self, *places: Place) -> bool:
+        """Whether the demo staff login's service centre covers one of the places."""
+        return any(place.code in self.staff_counties for place in places)
+
+    # --- small pickers ------------------------------------------------------------------------------------
+    @staticmethod
+    def _pick_share(rng: random.Random, shares: dict[str, float]) -> str:
+        roll = rng.random() * sum(shares.values())
+        for value, share in shares.items():
+            roll -= share
+            if roll < 0:
+                return value
+        return next(iter(shares))
+
+    @staticmethod
+    def _education(rng: random.Random, age: int) -> str:
+        E = WorkerProfile.Education
+        if age < 30:
+            weights = (3, 30, 42, 20, 5)
+        elif age < 45:
+            weights = (8, 47, 30, 12, 3)
+        else:
+            weights = (25, 50, 20, 4, 1)
+        return rng.choices((E.PRIMARY, E.JUNIOR, E.SENIOR, E.COLLEGE, E.BACHELOR), weights=weights)[0]
+
+    def _languages(
+        self, rng: random.Random, origin: dict[str, Any], current: Place, age: int, province: str, away: bool
+    ) -> list[str]:
+        """普通话 (not always for older people from outside Guangdong), the home languages, and
+        now and then 粤语 picked up while working in a Cantonese-speaking city."""
+        spoken: list[str] = []
+        if age < 50 or province == "44" or rng.random() < 0.85:
+            spoken.append("普通话")
+        for language, share in origin.get("languages", {}).items():
+            if rng.random() < share and language not in spoken:
+                spoken.append(language)
+        if away and current.province == "44" and "粤语" not in spoken:
+            local = self.cat.prefecture_spec(current).get("languages", {})
+            if local.get("粤语", 0) > 0.5 and rng.random() < 0.3:
+                spoken.append("粤语")
+        return spoken or ["普通话"]
+
+
+def _variant_of(occ: Occ, variants: dict[str, Any]) -> str | None:
+    """The 马兰花 course (SYB, GYB, IYB, 网络创业) an occupation stands for, if any."""
+    for key in variants:
+        if key in occ.name or key in occ.aliases:
+            return key
+    return None
