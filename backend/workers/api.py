@@ -53,6 +53,10 @@ class WorkerProfileOutput(serializers.ModelSerializer):
                   "created_at", "updated_at")  # fmt: skip
 
     def _full(self, obj: WorkerProfile) -> bool:
+        """Whole values only on a single profile (never in lists), and only for those allowed."""
+        view = self.context.get("view")
+        if view is not None and getattr(view, "action", None) == "list":
+            return False
         return selectors.can_see_personal_data(self.context["request"].user, obj)
 
     def get_mobile(self, obj: WorkerProfile) -> str:

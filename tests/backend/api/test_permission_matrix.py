@@ -413,3 +413,14 @@ def test_whole_id_number_only_for_the_worker_and_authorised_staff(role):
     assert body["id_number"] == profile.reveal_id_number()
     assert "*" in body["id_number_masked"]
     assert body["id_number_masked"] != body["id_number"]
+
+
+@pytest.mark.django_db
+def test_lists_show_personal_data_masked_even_to_authorised_staff():
+    world = build_world()
+    client = APIClient()
+    client.force_authenticate(world.users["staff_x"])
+    (row,) = client.get("/api/v1/workers/").json()["results"]
+    assert row["id_number"] is None
+    assert "****" in row["mobile"]
+    assert row["id_number_masked"].startswith("4418")
