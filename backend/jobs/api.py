@@ -121,9 +121,7 @@ class PostingFilter(django_filters.FilterSet):
 
 
 class PostingStatusInput(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=[Posting.Status.FILLED, Posting.Status.EXPIRED, Posting.Status.DRAFT]
-    )
+    status = serializers.ChoiceField(choices=POSTING_STATUS_CHANGES)
 
 
 class PostingViewSet(ServiceViewSet):
