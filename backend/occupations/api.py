@@ -30,7 +30,9 @@ class OccupationOutput(serializers.ModelSerializer):
 
 
 class SkillOutput(serializers.ModelSerializer):
-    occupations: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    occupations: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
 
     class Meta:
         model = Skill
