@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from rest_framework import serializers
 
 from backend.occupations.models import CertificateType, Occupation, Skill
 from backend.regions.models import Division
 
 
-class DivisionField(serializers.SlugRelatedField):
+class _CheckedSlugField(serializers.SlugRelatedField):
+    """Looks a value up only when it has the key's shape, so junk (NUL, 10 kB) never reaches SQL."""
+
+    shape = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or not self.shape.match(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:32])
+        return super().to_internal_value(data)
+
+
+class DivisionField(_CheckedSlugField):
     default_error_messages = {
         "does_not_exist": "行政区划代码“{value}”不存在。",
         "invalid": "行政区划代码无效。",
     }
+
+    shape = re.compile(r"^\d{6}$")
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("queryset", Division.objects.all())
         super().__init__(slug_field="code", **kwargs)
 
 
-class OccupationField(serializers.SlugRelatedField):
+class OccupationField(_CheckedSlugField):
     default_error_messages = {"does_not_exist": "职业“{value}”不存在。", "invalid": "职业无效。"}
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
@@ -27,7 +43,7 @@ class OccupationField(serializers.SlugRelatedField):
         super().__init__(slug_field="slug", **kwargs)
 
 
-class SkillField(serializers.SlugRelatedField):
+class SkillField(_CheckedSlugField):
     default_error_messages = {"does_not_exist": "技能“{value}”不存在。", "invalid": "技能无效。"}
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
@@ -35,7 +51,7 @@ class SkillField(serializers.SlugRelatedField):
         super().__init__(slug_field="slug", **kwargs)
 
 
-class CertificateTypeField(serializers.SlugRelatedField):
+class CertificateTypeField(_CheckedSlugField):
     default_error_messages = {"does_not_exist": "证书类型“{value}”不存在。", "invalid": "证书类型无效。"}
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]

@@ -56,7 +56,10 @@ def as_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | dict):
         raise CellError("invalid", "此处应为文本,不能是列表或对象。")
-    return str(value).strip()
+    text = str(value).strip()
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL; say so per cell instead of failing the file
+        raise CellError("invalid_characters", "含有不允许的字符(NUL)。")
+    return text
 
 
 def as_list(value: Any) -> list[str]:

@@ -117,3 +117,18 @@ def test_cell_coercion():
     assert coerce.as_level("四级/中级工") == 4 == coerce.as_level("中级工") == coerce.as_level(4)
     with pytest.raises(coerce.CellError):
         coerce.as_int("4.5")
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_jsonl_cell_is_a_row_error_not_a_crash(tmp_path, admin, employer):
+    import json
+
+    from backend.imports.services import import_file
+
+    line = {"外部编号": "x-1", "单位编号": employer.external_id, "岗位名称": "普\u0000工", "职业": "生产操作工",
+            "招聘人数": 1, "月薪下限": 4000, "月薪上限": 5000}  # fmt: skip
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = import_file(path_or_file=path, kind="postings", actor=admin, filename="p.jsonl")
+    assert not result.ok
+    assert [(e.row, e.code) for e in result.errors] == [(1, "invalid_characters")]
