@@ -32,7 +32,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=backend.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 typecheck: install
-	$(VENV)/bin/mypy backend training $(wildcard search/__init__.py matching/__init__.py)
+	$(VENV)/bin/mypy backend training $(dir $(wildcard search/__init__.py matching/__init__.py))
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -5,6 +5,7 @@ from backend.accounts.api import MeView, TokenView
 from backend.jobs.api import ApplicationViewSet, EmployerViewSet, PostingViewSet
 from backend.occupations.api import CertificateTypeViewSet, DivisionViewSet, OccupationViewSet, SkillViewSet
 from backend.workers.api import WorkerProfileViewSet
+from search.api import SearchView, SuggestView
 from training.api import EnrolmentViewSet, ProgramViewSet, SessionViewSet
 
 router = DefaultRouter()
@@ -24,5 +25,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("imports/", include("backend.imports.urls")),
+    path("search/", SearchView.as_view(), name="search"),
+    path("search/suggest/", SuggestView.as_view(), name="search-suggest"),
     path("", include(router.urls)),
 ]

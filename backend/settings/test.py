@@ -15,6 +15,9 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "test-media"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}  # noqa: F405
 SEARCH_FTS5_PATH = env("SEARCH_FTS5_PATH", default=str(VAR_DIR / "test-search.sqlite3"))
+# The suite runs on the embedded backend; the contract suite adds Elasticsearch explicitly
+# when ELASTICSEARCH_URL is set, so one variable never switches every test.
+SEARCH_BACKEND = "fts5"
 
 # Tasks run in-process in the normal suite so tests are deterministic; the tests marked
 # `celery_worker` switch to the real broker (CELERY_BROKER_URL) and a real worker.

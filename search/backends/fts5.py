@@ -1,0 +1,558 @@
+"""The embedded search backend: SQLite FTS5 in its own file (derived data, rebuildable).
+
+Design, in short:
+- `docs` holds one row per document: the jieba-segmented text columns the full-text index
+  reads (external content), the filter/sort columns (indexed) and the display JSON.
+- `docs_fts` is an external-content FTS5 table over `title_tokens, body_tokens, pinyin, tags`,
+  kept in step by triggers. `tags` carries every categorical filter as a token (k_job,
+  county_441881, occ_welder, pub...), so those filters run inside MATCH on posting lists rather
+  than as post-filters on rows; numeric ranges (wage, dates, distance) use indexed columns.
+- User text never reaches MATCH as syntax: it is segmented by search.analysis and every token
+  is emitted as a double-quoted FTS5 string (quotes doubled), so `NEAR(`, `*`, `OR`, quotes or
+  SQL only ever search for themselves.
+- bm25() ranks with the title weighted 3x the body; facets are SQL GROUP BYs over one
+  materialised match set.
+- `rebuild()` writes a new file beside the live one and renames it over the live one
+  (atomic on POSIX); readers notice the new inode and reopen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..analysis import QueryTerm, looks_like_pinyin, normalise, pinyin_terms, query_terms
+from ..documents import IndexDocument
+from ..highlight import compile_terms, mark, snippet
+from ..query import BENEFITS, WAGE_BANDS, FacetValue, Hit, Kind, SearchQuery, SearchResult, Sort, Suggestion
+
+SCHEMA_VERSION = 1
+KM_PER_DEGREE = 111.195  # mean Earth radius x pi / 180
+
+_SCHEMA = f"""
+PRAGMA user_version = {SCHEMA_VERSION};
+CREATE TABLE docs (
+    rowid INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    title_tokens TEXT NOT NULL,
+    body_tokens TEXT NOT NULL,
+    pinyin TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    county TEXT, city TEXT, province TEXT,
+    occupation TEXT, brand TEXT, delivery TEXT,
+    wage_min INTEGER, wage_max INTEGER,
+    free INTEGER NOT NULL, subsidised INTEGER NOT NULL,
+    lodging INTEGER NOT NULL, meals INTEGER NOT NULL,
+    social_insurance INTEGER NOT NULL, couple_rooms INTEGER NOT NULL,
+    published_at REAL,
+    lat REAL, lng REAL,
+    display TEXT NOT NULL
+);
+CREATE INDEX docs_wage ON docs (wage_max);
+CREATE INDEX docs_newest ON docs (published_at);
+CREATE INDEX docs_lat ON docs (lat);
+CREATE INDEX docs_kind_id ON docs (kind, id);
+CREATE TABLE session_starts (rowid INTEGER NOT NULL, start_date TEXT NOT NULL);
+CREATE INDEX session_starts_by_doc ON session_starts (rowid);
+CREATE INDEX session_starts_by_date ON session_starts (start_date, rowid);
+CREATE VIRTUAL TABLE docs_fts USING fts5(
+    title_tokens, body_tokens, pinyin, tags,
+    content='docs', content_rowid='rowid',
+    tokenize="unicode61 tokenchars '_-'", prefix='1 2 3'
+);
+CREATE TRIGGER docs_ai AFTER INSERT ON docs BEGIN
+    INSERT INTO docs_fts (rowid, title_tokens, body_tokens, pinyin, tags)
+    VALUES (new.rowid, new.title_tokens, new.body_tokens, new.pinyin, new.tags);
+END;
+CREATE TRIGGER docs_ad AFTER DELETE ON docs BEGIN
+    INSERT INTO docs_fts (docs_fts, rowid, title_tokens, body_tokens, pinyin, tags)
+    VALUES ('delete', old.rowid, old.title_tokens, old.body_tokens, old.pinyin, old.tags);
+    DELETE FROM session_starts WHERE rowid = old.rowid;
+END;
+CREATE TABLE suggestions (
+    text TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, weight INTEGER NOT NULL,
+    PRIMARY KEY (key, text)
+) WITHOUT ROWID;
+"""
+
+_INSERT = """
+INSERT INTO docs (rowid, kind, id, title, body, title_tokens, body_tokens, pinyin, tags, county, city, province,
+    occupation, brand, delivery, wage_min, wage_max, free, subsidised, lodging, meals, social_insurance,
+    couple_rooms, published_at, lat, lng, display)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+_BENEFIT_COLUMNS = {name: name for name in BENEFITS}
+
+
+def rowid_of(kind: Kind | str, id_: int) -> int:
+    return id_ * 2 + (1 if kind == Kind.TRAINING else 0)
+
+
+def fts_string(text: str) -> str:
+    """A double-quoted FTS5 string: the only way user text enters a MATCH expression."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _tag(prefix: str, value: object) -> str:
+    return f"{prefix}_{str(value).replace(' ', '').lower()}"
+
+
+def document_tags(doc: IndexDocument) -> str:
+    tags = [
+        _tag("k", doc.kind),
+        _tag("county", doc.county),
+        _tag("city", doc.city),
+        _tag("province", doc.province),
+    ]
+    tags.append(_tag("occ", doc.occupation))
+    tags.extend(_tag("skill", s) for s in doc.skills)
+    if doc.brand:
+        tags.append(_tag("brand", doc.brand))
+    if doc.delivery:
+        tags.append(_tag("delivery", doc.delivery))
+    if doc.campaign:
+        tags.append(_tag("camp", doc.campaign))
+    if doc.employer_id is not None:
+        tags.append(_tag("employer", doc.employer_id))
+    if doc.provider_id is not None:
+        tags.append(_tag("provider", doc.provider_id))
+    for flag in ("free", "subsidised", "lodging", "meals", "social_insurance", "couple_rooms", "published"):
+        if getattr(doc, flag):
+            tags.append(flag)
+    return " ".join(tags)
+
+
+def _row(doc: IndexDocument) -> tuple[Any, ...]:
+    return (
+        rowid_of(doc.kind, doc.id), str(doc.kind), doc.id, doc.title, doc.body, doc.title_tokens, doc.body_tokens,
+        doc.pinyin, document_tags(doc), doc.county, doc.city, doc.province, doc.occupation, doc.brand, doc.delivery,
+        doc.wage_min, doc.wage_max, int(doc.free), int(doc.subsidised), int(doc.lodging), int(doc.meals),
+        int(doc.social_insurance), int(doc.couple_rooms),
+        doc.published_at.timestamp() if doc.published_at else None, doc.lat, doc.lng,
+        json.dumps(doc.display, ensure_ascii=False, default=str),
+    )  # fmt: skip
+
+
+def _division_tag(code: str) -> str:
+    if code.endswith("0000"):
+        return _tag("province", code)
+    if code.endswith("00"):
+        return _tag("city", code)
+    return _tag("county", code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Query compilation: SearchQuery -> (MATCH expression, SQL conditions, parameters)
+# ---------------------------------------------------------------------------------------------
+_JOB_ONLY = ("wage_floor", "lodging", "meals", "social_insurance", "campaign", "employer")
+_TRAINING_ONLY = ("brands", "delivery", "provider", "free_or_subsidised", "start_from", "start_to")
+
+
+def _is_set(query: SearchQuery, name: str) -> bool:
+    value = getattr(query, name)
+    return bool(value) or (value is not None and value is not False and value != () and value != "")
+
+
+def allowed_kinds(query: SearchQuery) -> list[Kind]:
+    """A kind-specific filter (wage floor, brand...) excludes the kind it cannot apply to."""
+    kinds = []
+    if Kind.JOB in query.kinds and not any(_is_set(query, f) for f in _TRAINING_ONLY):
+        kinds.append(Kind.JOB)
+    if Kind.TRAINING in query.kinds and not any(_is_set(query, f) for f in _JOB_ONLY):
+        kinds.append(Kind.TRAINING)
+    return kinds
+
+
+def text_expression(terms: Sequence[QueryTerm], pinyin_query: str | None) -> str | None:
+    """Every term must match one of its alternatives in title or body; or the pinyin prefix."""
+    clauses = []
+    for term in terms:
+        alternatives = " OR ".join(fts_string(" ".join(alt)) for alt in term.alternatives if alt)
+        if alternatives:
+            clauses.append(f"({{title_tokens body_tokens}} : ({alternatives}))")
+    text = " AND ".join(clauses)
+    if pinyin_query:
+        pinyin = f"(pinyin : {fts_string(pinyin_query)}*)"
+        text = f"(({text}) OR {pinyin})" if text else pinyin
+    return text or None
+
+
+def _kind_branch(kind: Kind, query: SearchQuery) -> str:
+    tags = [_tag("k", kind)]
+    if kind == Kind.JOB:
+        tags += (
+            ["lodging"] * query.lodging
+            + ["meals"] * query.meals
+            + ["social_insurance"] * query.social_insurance
+        )
+        if query.campaign:
+            tags.append(_tag("camp", query.campaign))
+        if query.employer is not None:
+            tags.append(_tag("employer", query.employer))
+        branch = " AND ".join(fts_string(t) for t in tags)
+    else:
+        if query.provider is not None:
+            tags.append(_tag("provider", query.provider))
+        branch = " AND ".join(fts_string(t) for t in tags)
+        if query.brands:
+            branch += " AND (" + " OR ".join(fts_string(_tag("brand", b)) for b in query.brands) + ")"
+        if query.delivery:
+            branch += " AND (" + " OR ".join(fts_string(_tag("delivery", d)) for d in query.delivery) + ")"
+        if query.free_or_subsidised:
+            branch += ' AND ("free" OR "subsidised")'
+    return f"({branch})"
+
+
+def filter_expression(query: SearchQuery, kinds: Sequence[Kind]) -> str:
+    parts = ["(" + " OR ".join(_kind_branch(k, query) for k in kinds) + ")"]
+    if query.published_only:
+        parts.append(fts_string("published"))
+    if query.division:
+        parts.append(fts_string(_division_tag(query.division)))
+    if query.occupations:
+        parts.append("(" + " OR ".join(fts_string(_tag("occ", o)) for o in query.occupations) + ")")
+    parts.extend(fts_string(_tag("skill", s)) for s in query.skills)
+    return "tags : (" + " AND ".join(parts) + ")"
+
+
+def _geo_box(query: SearchQuery) -> tuple[str, list[Any], str | None]:
+    """SQL for the radius filter and the squared-distance sort key (equirectangular, in km²)."""
+    if query.origin is None:
+        return "", [], None
+    lat0, lng0 = query.origin.lat, query.origin.lng
+    scale = math.cos(math.radians(lat0))
+    dist2 = (
+        f"(((docs.lat - {lat0!r}) * (docs.lat - {lat0!r})) + "
+        f"((docs.lng - {lng0!r}) * {scale!r}) * ((docs.lng - {lng0!r}) * {scale!r})) * {KM_PER_DEGREE**2!r}"
+    )
+    if query.radius_km is None:
+        return "", [], dist2
+    dlat = query.radius_km / KM_PER_DEGREE
+    dlng = dlat / max(scale, 0.01)
+    sql = f" AND docs.lat BETWEEN ? AND ? AND docs.lng BETWEEN ? AND ? AND {dist2} <= ?"
+    return sql, [lat0 - dlat, lat0 + dlat, lng0 - dlng, lng0 + dlng, query.radius_km**2], dist2
+
+
+def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(a, 1.0)))
+
+
+class FTS5Backend:
+    name = "fts5"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+
+    # -- connections -----------------------------------------------------------------------
+    def _open(self, path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA temp_store=MEMORY")
+        connection.execute("PRAGMA cache_size=-65536")
+        if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            if connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'docs'").fetchone()[0]:
+                raise RuntimeError(f"{path} has an old schema: run `manage.py search_index rebuild`")
+            connection.executescript(_SCHEMA)
+        return connection
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection, reopened when a rebuild has swapped the file."""
+        try:
+            inode = os.stat(self.path).st_ino
+        except FileNotFoundError:
+            inode = None
+        current = getattr(self._local, "connection", None)
+        if current is None or inode is None or self._local.inode != inode:
+            if current is not None:
+                current.close()
+            self._local.connection = self._open(self.path)
+            self._local.inode = os.stat(self.path).st_ino
+        return self._local.connection  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        current = getattr(self._local, "connection", None)
+        if current is not None:
+            current.close()
+            self._local.connection = None
+
+    # -- writing ---------------------------------------------------------------------------
+    @staticmethod
+    def _write(connection: sqlite3.Connection, documents: Iterable[IndexDocument]) -> int:
+        count = 0
+        batch: list[IndexDocument] = []
+
+        def flush() -> None:
+            rowids = [(rowid_of(d.kind, d.id),) for d in batch]
+            connection.executemany("DELETE FROM docs WHERE rowid = ?", rowids)
+            connection.executemany(_INSERT, [_row(d) for d in batch])
+            connection.executemany(
+                "INSERT INTO session_starts (rowid, start_date) VALUES (?, ?)",
+                [(rowid_of(d.kind, d.id), s.isoformat()) for d in batch for s in d.session_starts],
+            )
+            suggestions = [
+                (d.title, "title", key, 1) for d in batch for key in _suggestion_keys(d.title)
+            ]  # fmt: skip
+            connection.executemany("INSERT OR IGNORE INTO suggestions VALUES (?, ?, ?, ?)", suggestions)
+            batch.clear()
+
+        for doc in documents:
+            batch.append(doc)
+            count += 1
+            if len(batch) >= 1000:
+                flush()
+        if batch:
+            flush()
+        return count
+
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        with self._write_lock:
+            connection = self.db
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                count = self._write(connection, documents)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        return count
+
+    def delete(self, kind: Kind, ids: Iterable[int]) -> int:
+        rowids = [(rowid_of(kind, i),) for i in ids]
+        with self._write_lock:
+            connection = self.db
+            connection.execute("BEGIN IMMEDIATE")
+            before = connection.total_changes
+            connection.executemany("DELETE FROM docs WHERE rowid = ?", rowids)
+            deleted = connection.total_changes - before
+            connection.execute("COMMIT")
+        return deleted  # counts trigger rows too; callers use it as "something changed"
+
+    def rebuild(
+        self,
+        documents_by_kind: dict[Kind, Iterable[IndexDocument]],
+        *,
+        vocabulary: Iterable[tuple[str, str]] = (),
+    ) -> dict[Kind, int]:
+        """Build a fresh file, check its counts, then rename it over the live index."""
+        fresh = self.path.with_suffix(self.path.suffix + ".new")
+        for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
+            leftover.unlink(missing_ok=True)
+        connection = self._open(fresh)
+        counts: dict[Kind, int] = {}
+        try:
+            connection.execute("PRAGMA journal_mode=OFF")  # a throwaway file until the rename
+            connection.execute("BEGIN")
+            for kind, documents in documents_by_kind.items():
+                counts[kind] = self._write(connection, documents)
+            connection.executemany(
+                "INSERT OR IGNORE INTO suggestions VALUES (?, ?, ?, 2)",
+                [(text, kind, key) for text, kind in vocabulary for key in _suggestion_keys(text)],
+            )
+            connection.execute("COMMIT")
+            for kind, expected in counts.items():
+                stored = connection.execute(
+                    "SELECT count(*) FROM docs WHERE kind = ?", (str(kind),)
+                ).fetchone()[0]
+                if stored != expected:
+                    raise RuntimeError(f"rebuild of {kind}: {stored} stored, {expected} sent")
+            connection.execute("INSERT INTO docs_fts (docs_fts) VALUES ('optimize')")
+            connection.execute("PRAGMA journal_mode=WAL")
+        finally:
+            connection.close()
+        with self._write_lock:
+            os.replace(fresh, self.path)
+            for stale in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                stale.unlink(missing_ok=True)
+        return counts
+
+    def add_vocabulary(self, vocabulary: Iterable[tuple[str, str]]) -> None:
+        with self._write_lock:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO suggestions VALUES (?, ?, ?, 2)",
+                [(text, kind, key) for text, kind in vocabulary for key in _suggestion_keys(text)],
+            )
+
+    # -- reading ---------------------------------------------------------------------------
+    def ids(self, kind: Kind) -> set[int]:
+        return {row[0] for row in self.db.execute("SELECT id FROM docs WHERE kind = ?", (str(kind),))}
+
+    def stats(self) -> dict[str, object]:
+        db = self.db
+        counts = dict(db.execute("SELECT kind, count(*) FROM docs GROUP BY kind").fetchall())
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        return {"backend": self.name, "path": str(self.path), "documents": counts, "bytes": size}
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        kinds = allowed_kinds(query)
+        text = normalise(query.text)
+        terms = query_terms(text) if text else []
+        pinyin_query = text.replace(" ", "") if text and looks_like_pinyin(text) else None
+        text_match = text_expression(terms, pinyin_query)
+        if not kinds or (text and text_match is None):
+            return SearchResult([], 0, {}, query.page, query.page_size, 0.0)
+
+        match = filter_expression(query, kinds)
+        if text_match:
+            match = f"({text_match}) AND {match}"
+        where = "docs_fts MATCH ?"
+        params: list[Any] = [match]
+        if query.wage_floor is not None:
+            where += " AND docs.wage_max >= ?"
+            params.append(query.wage_floor)
+        if query.start_from or query.start_to:
+            where += (
+                " AND EXISTS (SELECT 1 FROM session_starts s WHERE s.rowid = docs.rowid"
+                " AND s.start_date >= ? AND s.start_date <= ?)"
+            )
+            params += [(query.start_from or _MIN_DATE).isoformat(), (query.start_to or _MAX_DATE).isoformat()]
+        geo_sql, geo_params, dist2 = _geo_box(query)
+        where += geo_sql
+        params += geo_params
+
+        relevance = "bm25(docs_fts, 3.0, 1.0, 0.5, 0.0)"
+        order = {
+            Sort.RELEVANCE: f"{relevance}, docs.published_at DESC, docs.id DESC" if text_match else None,
+            Sort.DISTANCE: f"{dist2}, docs.id" if dist2 else None,
+            Sort.WAGE: "docs.wage_max IS NULL, docs.wage_max DESC, docs.id DESC",
+            Sort.NEWEST: None,
+        }[query.sort] or "docs.published_at DESC, docs.id DESC"
+
+        db = self.db
+        matched = (
+            f"SELECT docs.rowid AS rowid, {relevance} AS score FROM docs_fts JOIN docs ON docs.rowid = docs_fts.rowid "
+            f"WHERE {where}"
+        )
+        # Sort narrow rows (rowid, score) first; load the wide columns for the page only.
+        page = db.execute(
+            f"{matched} ORDER BY {order} LIMIT ? OFFSET ?", [*params, query.page_size, query.offset]
+        )
+        scores = dict(page.fetchall())
+        by_rowid = {
+            row[0]: row[1:]
+            for row in db.execute(
+                "SELECT rowid, kind, id, title, body, display, lat, lng FROM docs WHERE rowid IN "
+                f"({','.join('?' * len(scores))})",
+                list(scores),
+            )
+        }
+        rows = [(*by_rowid[rowid][:2], score, *by_rowid[rowid][2:]) for rowid, score in scores.items()]
+        facets, total = (
+            self._facets(db, matched, params) if query.facets else ({}, self._count(db, matched, params))
+        )
+
+        pattern = compile_terms(alt for term in terms for alt in term.alternatives)
+        hits = []
+        for kind, id_, score, title, body, display, lat, lng in rows:
+            distance = None
+            if query.origin is not None and lat is not None:
+                distance = round(haversine_km(query.origin.lat, query.origin.lng, lat, lng), 1)
+            fields = json.loads(display)
+            if query.highlight:
+                fields["title_html"] = mark(title, pattern)
+            hits.append(
+                Hit(
+                    kind=Kind(kind),
+                    id=id_,
+                    score=-float(score or 0.0),
+                    title=title,
+                    snippet=snippet(body, pattern) if query.highlight else "",
+                    distance_km=distance,
+                    fields=fields,
+                )
+            )
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(hits, total, facets, query.page, query.page_size, round(took, 2))
+
+    @staticmethod
+    def _count(db: sqlite3.Connection, matched: str, params: list[Any]) -> int:
+        return int(db.execute(f"SELECT count(*) FROM ({matched})", params).fetchone()[0])
+
+    @staticmethod
+    def _facets(
+        db: sqlite3.Connection, matched: str, params: list[Any]
+    ) -> tuple[dict[str, list[FacetValue]], int]:
+        band_cases = " ".join(
+            f"WHEN d.wage_min >= {low} {f'AND d.wage_min < {high}' if high else ''} THEN '{name}'"
+            for name, low, high in WAGE_BANDS
+        )
+        benefit_sums = ", ".join(f"sum({column})" for column in _BENEFIT_COLUMNS.values())
+        sql = f"""
+        WITH m AS MATERIALIZED ({matched}),
+        f AS MATERIALIZED (SELECT d.kind, d.city, d.county, d.brand, d.occupation, d.delivery,
+                                  CASE {band_cases} END AS band,
+                                  d.lodging, d.meals, d.social_insurance, d.couple_rooms, d.free, d.subsidised
+                           FROM m JOIN docs d ON d.rowid = m.rowid)
+        SELECT 'kind', kind, count(*) FROM f GROUP BY kind
+        UNION ALL SELECT 'city', city, count(*) FROM f GROUP BY city
+        UNION ALL SELECT 'county', county, count(*) FROM f GROUP BY county
+        UNION ALL SELECT 'brand', brand, count(*) FROM f WHERE brand != '' GROUP BY brand
+        UNION ALL SELECT 'occupation', occupation, count(*) FROM f GROUP BY occupation
+        UNION ALL SELECT 'delivery', delivery, count(*) FROM f WHERE delivery != '' GROUP BY delivery
+        UNION ALL SELECT 'wage_band', band, count(*) FROM f WHERE band IS NOT NULL GROUP BY band
+        UNION ALL SELECT 'benefits', json_array({benefit_sums}), 0 FROM f
+        """
+        facets: dict[str, list[FacetValue]] = {}
+        total = 0
+        for facet, value, count in db.execute(sql, params):
+            if facet == "benefits":
+                sums = json.loads(value)
+                facets["benefits"] = [
+                    FacetValue(name, name, int(n or 0))
+                    for name, n in zip(_BENEFIT_COLUMNS, sums, strict=True)
+                    if n
+                ]
+                continue
+            if facet == "kind":
+                total += count
+            facets.setdefault(facet, []).append(FacetValue(str(value), str(value), int(count)))
+        for values in facets.values():
+            values.sort(key=lambda v: (-v.count, v.value))
+        return facets, total
+
+    def suggest(self, prefix: str, *, limit: int = 10) -> list[Suggestion]:
+        key = normalise(prefix).replace(" ", "")
+        if not key:
+            return []
+        rows = self.db.execute(
+            "SELECT text, kind, max(weight) AS w FROM suggestions WHERE key >= ? AND key < ? "
+            "GROUP BY text ORDER BY w DESC, length(text), text LIMIT ?",
+            (key, key + "\U0010ffff", limit),
+        ).fetchall()
+        return [Suggestion(text=text, kind=kind) for text, kind, _w in rows]
+
+
+_MIN_DATE = dt.date(1900, 1, 1)
+_MAX_DATE = dt.date(9999, 12, 31)
+
+
+def _suggestion_keys(text: str) -> Iterator[str]:
+    """The text itself and its pinyin forms, each a key a typed prefix can match."""
+    base = normalise(text).replace(" ", "")
+    if base:
+        yield base
+    for term in pinyin_terms(text):
+        if term != base:
+            yield term

@@ -1,0 +1,166 @@
+"""The search package's public functions. Everything else in the project calls these, never a backend.
+
+Reads: `search_run(query=...)`, `search_suggest(prefix=...)`.
+Writes (index sync): `index_refresh(kind=..., ids=...)` re-indexes rows or removes those that no
+longer belong; `index_rebuild()`; `index_reconcile(repair=...)`; `index_stats()`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.conf import settings
+
+from backend.occupations.models import Brand, CertificateType, Occupation, Skill
+from backend.regions.models import Division
+
+from .backends.base import SearchBackend
+from .documents import (
+    IndexDocument,
+    indexable_postings,
+    indexable_programs,
+    posting_documents,
+    program_documents,
+)
+from .query import Kind, SearchQuery, SearchResult, Suggestion
+
+CHUNK = 2000
+
+
+@functools.cache
+def get_backend() -> SearchBackend:
+    """The configured backend, created once per process (settings.SEARCH_BACKEND)."""
+    if settings.SEARCH_BACKEND == "elasticsearch":
+        from backend.occupations.selectors import synonym_groups
+
+        from .backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(
+            settings.ELASTICSEARCH_URL,
+            analyzer=settings.SEARCH_ES_ANALYZER,
+            index_prefix=settings.SEARCH_ES_INDEX_PREFIX,
+            synonyms=synonym_groups(),
+        )
+    from .backends.fts5 import FTS5Backend
+
+    return FTS5Backend(settings.SEARCH_FTS5_PATH)
+
+
+def reset_backend() -> None:
+    get_backend.cache_clear()
+
+
+# --- reads ----------------------------------------------------------------------------------
+_FACET_LABELS = {
+    "kind": {Kind.JOB.value: "招聘岗位", Kind.TRAINING.value: "培训项目"},
+    "delivery": {"offline": "线下", "online": "线上", "blended": "线上线下结合"},
+    "benefits": {
+        "lodging": "包住", "meals": "包吃", "social_insurance": "五险一金/社保", "couple_rooms": "夫妻房",
+        "free": "免费", "subsidised": "可享补贴",
+    },
+    "brand": dict(Brand.choices),
+}  # fmt: skip
+
+
+def _label_facets(result: SearchResult) -> None:
+    codes = {v.value for name in ("city", "county") for v in result.facets.get(name, [])}
+    divisions = dict(Division.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    slugs = {v.value for v in result.facets.get("occupation", [])}
+    occupations = dict(Occupation.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+    for name, values in result.facets.items():
+        labels = {"city": divisions, "county": divisions, "occupation": occupations}.get(
+            name
+        ) or _FACET_LABELS.get(name, {})
+        for value in values:
+            value.label = labels.get(value.value, value.value)
+
+
+def search_run(*, query: SearchQuery) -> SearchResult:
+    result = get_backend().search(query)
+    _label_facets(result)
+    return result
+
+
+def search_suggest(*, prefix: str, limit: int = 10) -> list[Suggestion]:
+    return get_backend().suggest(prefix[:50], limit=min(max(limit, 1), 20))
+
+
+# --- writes: index sync ----------------------------------------------------------------------
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def documents_for(kind: Kind, ids: Iterable[int] | None = None) -> Iterator[IndexDocument]:
+    """Documents for the rows that belong in the index (all of them when ids is None), in chunks."""
+    if kind == Kind.JOB:
+        return _documents(indexable_postings(), posting_documents, ids)
+    return _documents(indexable_programs(), program_documents, ids)
+
+
+def _documents(queryset: Any, build: Any, ids: Iterable[int] | None) -> Iterator[IndexDocument]:
+    divisions = {
+        d.code: d
+        for d in Division.objects.only("code", "name", "level", "parent_id", "latitude", "longitude")
+    }
+    wanted = (
+        sorted(set(ids)) if ids is not None else list(queryset.order_by("pk").values_list("pk", flat=True))
+    )
+    for chunk in _chunks(wanted):
+        yield from build(queryset.filter(pk__in=chunk).order_by("pk"), divisions)
+
+
+def index_refresh(*, kind: Kind, ids: Iterable[int]) -> dict[str, int]:
+    """Re-index these rows; those no longer published (closed, filled, expired) leave the index."""
+    ids = set(ids)
+    documents = list(documents_for(kind, ids))
+    backend = get_backend()
+    written = backend.index(documents) if documents else 0
+    gone = ids - {d.id for d in documents}
+    removed = backend.delete(kind, gone) if gone else 0
+    return {"indexed": written, "removed": len(gone) if removed else 0}
+
+
+def vocabulary() -> list[tuple[str, str]]:
+    """Names the suggester offers besides titles: occupations and skills with their aliases."""
+    words: list[tuple[str, str]] = []
+    for model, kind in ((Occupation, "occupation"), (Skill, "skill"), (CertificateType, "certificate")):
+        for name, aliases in model.objects.values_list("name", "aliases"):
+            words.append((name, kind))
+            words.extend((alias, kind) for alias in aliases or [])
+    return words
+
+
+def index_rebuild() -> dict[Kind, int]:
+    return get_backend().rebuild(
+        {Kind.JOB: documents_for(Kind.JOB), Kind.TRAINING: documents_for(Kind.TRAINING)},
+        vocabulary=vocabulary(),
+    )
+
+
+def index_reconcile(*, repair: bool) -> dict[str, Any]:
+    """Compare the ids in the database with the ids in the index; optionally repair the drift."""
+    backend = get_backend()
+    report: dict[str, Any] = {}
+    for kind, queryset in ((Kind.JOB, indexable_postings()), (Kind.TRAINING, indexable_programs())):
+        expected = set(queryset.values_list("pk", flat=True))
+        present = backend.ids(kind)
+        missing, extra = sorted(expected - present), sorted(present - expected)
+        report[str(kind)] = {
+            "database": len(expected),
+            "index": len(present),
+            "missing": len(missing),
+            "extra": len(extra),
+        }
+        if repair:
+            if missing:
+                backend.index(documents_for(kind, missing))
+            if extra:
+                backend.delete(kind, extra)
+    return report
+
+
+def index_stats() -> dict[str, object]:
+    return get_backend().stats()
