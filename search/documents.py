@@ -9,14 +9,15 @@ queries, never one query per row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from backend.jobs.models import Posting
+from backend.occupations.models import Brand, CertificateType, Skill
 from backend.regions.models import Division
 from training.models import Program, Session
 
@@ -63,18 +64,38 @@ class IndexDocument:
         return f"{self.kind}:{self.id}"
 
 
-def _place(division: Division, parents: dict[str, Division]) -> tuple[str, str, str]:
+def _place(division: Division, divisions: dict[str, Division]) -> tuple[str, str, str]:
     """(county, city, province) codes for a division at any level."""
     province = division.code[:2] + "0000"
     if division.level == Division.Level.COUNTY:
-        parent = parents.get(division.parent_id or "")
+        parent = divisions.get(division.parent_id or "")
         city = parent.code if parent and parent.level == Division.Level.PREFECTURE else division.code
         return division.code, city, province
     return division.code, division.code, province
 
 
-def _division_index() -> dict[str, Division]:
-    return {d.code: d for d in Division.objects.only("code", "name", "level", "parent_id")}
+def _place_name(division: Division, city: str, divisions: dict[str, Division]) -> str:
+    city_name = divisions[city].name if city in divisions else ""
+    return division.name if city_name == division.name else f"{city_name}{division.name}"
+
+
+@dataclass
+class Lookups:
+    """Reference rows every document needs, read once per rebuild/refresh, not once per row."""
+
+    divisions: dict[str, Division]
+    skills: dict[int, tuple[str, str]]  # id -> (slug, name)
+    certificates: dict[int, str]  # id -> name
+
+    @classmethod
+    def load(cls) -> Lookups:
+        return cls(
+            divisions={
+                d.code: d for d in Division.objects.only("code", "name", "level", "parent_id", "latitude", "longitude")
+            },
+            skills={pk: (slug, name) for pk, slug, name in Skill.objects.values_list("pk", "slug", "name")},
+            certificates=dict(CertificateType.objects.values_list("pk", "name")),
+        )
 
 
 def _pinyin(*texts: str) -> str:
@@ -84,141 +105,167 @@ def _pinyin(*texts: str) -> str:
     return " ".join(dict.fromkeys(terms))
 
 
-def posting_documents(
-    postings: Iterable[Posting], divisions: dict[str, Division] | None = None
-) -> Iterator[IndexDocument]:
-    divisions = divisions or _division_index()
-    for p in postings:
-        division = divisions[p.division_id]
-        county, city, province = _place(division, divisions)
-        skills = list(p.required_skills.all()) + list(p.preferred_skills.all())
-        skill_names = " ".join(s.name for s in skills)
-        city_name = divisions[city].name if city in divisions else ""
-        yield IndexDocument(
-            kind=Kind.JOB,
-            id=p.pk,
-            title=p.title,
-            body=p.description,
-            title_tokens=index_text(f"{p.title} {p.occupation.name}"),
-            body_tokens=index_text(
-                f"{p.description} {skill_names} {p.employer.name} {p.employer.industry} {city_name}{division.name} {p.campaign}"
-            ),
-            pinyin=_pinyin(p.title, p.occupation.name, *(s.name for s in skills)),
-            occupation=p.occupation.slug,
-            skills=sorted({s.slug for s in p.required_skills.all()}),
-            brand="",
-            delivery="",
-            county=county,
-            city=city,
-            province=province,
-            lat=p.latitude if p.latitude is not None else division.latitude,
-            lng=p.longitude if p.longitude is not None else division.longitude,
-            wage_min=p.wage_min,
-            wage_max=p.wage_max,
-            free=False,
-            subsidised=False,
-            lodging=p.provides_lodging,
-            meals=p.provides_meals,
-            social_insurance=p.social_insurance,
-            couple_rooms=p.couple_rooms,
-            campaign=p.campaign,
-            employer_id=p.employer_id,
-            provider_id=None,
-            session_starts=[],
-            published=p.status == Posting.Status.PUBLISHED,
-            published_at=p.published_at,
-            display={
-                "employer": p.employer.name,
-                "division": f"{city_name}{division.name}" if city_name != division.name else division.name,
-                "occupation": p.occupation.name,
-                "wage_type": p.wage_type,
-                "wage_min": p.wage_min,
-                "wage_max": p.wage_max,
-                "rate": str(p.rate) if p.rate is not None else None,
-                "rate_unit": p.rate_unit,
-                "headcount": p.headcount,
-                "expires_on": p.expires_on.isoformat() if p.expires_on else None,
-            },
+def _pairs(through: Any, left: str, ids: list[int]) -> dict[int, list[int]]:
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for owner, skill in through.objects.filter(**{f"{left}__in": ids}).values_list(left, "skill_id").order_by("pk"):
+        grouped[owner].append(skill)
+    return grouped
+
+
+_POSTING_FIELDS = (
+    "id", "title", "description", "campaign", "division_id", "latitude", "longitude", "wage_type", "wage_min",
+    "wage_max", "rate", "rate_unit", "headcount", "expires_on", "provides_lodging", "provides_meals",
+    "social_insurance", "couple_rooms", "status", "published_at", "employer_id", "employer__name",
+    "employer__industry", "occupation__slug", "occupation__name",
+)  # fmt: skip
+
+
+def posting_documents(ids: list[int], lookups: Lookups) -> list[IndexDocument]:
+    """Documents for these postings, in three queries whatever their number."""
+    rows = Posting.objects.filter(pk__in=ids).order_by("pk").values(*_POSTING_FIELDS)
+    required = _pairs(Posting.required_skills.through, "posting_id", ids)
+    preferred = _pairs(Posting.preferred_skills.through, "posting_id", ids)
+    documents = []
+    for p in rows:
+        division = lookups.divisions[p["division_id"]]
+        county, city, province = _place(division, lookups.divisions)
+        place = _place_name(division, city, lookups.divisions)
+        skill_names = [lookups.skills[s][1] for s in required[p["id"]] + preferred[p["id"]]]
+        documents.append(
+            IndexDocument(
+                kind=Kind.JOB,
+                id=p["id"],
+                title=p["title"],
+                body=p["description"],
+                title_tokens=index_text(f"{p['title']} {p['occupation__name']}"),
+                body_tokens=index_text(
+                    f"{p['description']} {' '.join(skill_names)} {p['employer__name']} {p['employer__industry']} "
+                    f"{place} {p['campaign']}"
+                ),
+                pinyin=_pinyin(p["title"], p["occupation__name"], *skill_names),
+                occupation=p["occupation__slug"],
+                skills=sorted({lookups.skills[s][0] for s in required[p["id"]]}),
+                brand="",
+                delivery="",
+                county=county,
+                city=city,
+                province=province,
+                lat=p["latitude"] if p["latitude"] is not None else division.latitude,
+                lng=p["longitude"] if p["longitude"] is not None else division.longitude,
+                wage_min=p["wage_min"],
+                wage_max=p["wage_max"],
+                free=False,
+                subsidised=False,
+                lodging=p["provides_lodging"],
+                meals=p["provides_meals"],
+                social_insurance=p["social_insurance"],
+                couple_rooms=p["couple_rooms"],
+                campaign=p["campaign"],
+                employer_id=p["employer_id"],
+                provider_id=None,
+                session_starts=[],
+                published=p["status"] == Posting.Status.PUBLISHED,
+                published_at=p["published_at"],
+                display={
+                    "employer": p["employer__name"],
+                    "division": place,
+                    "occupation": p["occupation__name"],
+                    "wage_type": p["wage_type"],
+                    "wage_min": p["wage_min"],
+                    "wage_max": p["wage_max"],
+                    "rate": str(p["rate"]) if p["rate"] is not None else None,
+                    "rate_unit": p["rate_unit"],
+                    "headcount": p["headcount"],
+                    "expires_on": p["expires_on"].isoformat() if p["expires_on"] else None,
+                },
+            )
         )
+    return documents
 
 
-def program_documents(
-    programs: Iterable[Program], divisions: dict[str, Division] | None = None
-) -> Iterator[IndexDocument]:
-    divisions = divisions or _division_index()
+_PROGRAM_FIELDS = (
+    "id", "title", "description", "brand", "delivery", "venue_division_id", "latitude", "longitude", "hours", "fee",
+    "is_free", "is_subsidised", "eligibility", "status", "published_at", "provider_id", "provider__name",
+    "occupation__slug", "occupation__name", "certificate_type_id",
+)  # fmt: skip
+_BRANDS = dict(Brand.choices)
+_DELIVERY = dict(Program.Delivery.choices)
+
+
+def program_documents(ids: list[int], lookups: Lookups) -> list[IndexDocument]:
+    """Documents for these programs, with their open upcoming sessions, in three queries."""
     today = timezone.localdate()
-    for p in programs:
-        division = divisions[p.venue_division_id]
-        county, city, province = _place(division, divisions)
-        skills = list(p.skills.all())
-        city_name = divisions[city].name if city in divisions else ""
-        starts = sorted(
-            s.start_date for s in p.sessions.all() if s.start_date >= today
-        )  # prefetched: open, upcoming
-        yield IndexDocument(
-            kind=Kind.TRAINING,
-            id=p.pk,
-            title=p.title,
-            body=p.description,
-            title_tokens=index_text(f"{p.title} {p.occupation.name} {p.get_brand_display()}"),
-            body_tokens=index_text(
-                f"{p.description} {' '.join(s.name for s in skills)} {p.provider.name} {city_name}{division.name} "
-                f"{p.certificate_type.name if p.certificate_type else ''} {p.eligibility}"
-            ),
-            pinyin=_pinyin(p.title, p.occupation.name, *(s.name for s in skills)),
-            occupation=p.occupation.slug,
-            skills=sorted(s.slug for s in skills),
-            brand=p.brand,
-            delivery=p.delivery,
-            county=county,
-            city=city,
-            province=province,
-            lat=p.latitude if p.latitude is not None else division.latitude,
-            lng=p.longitude if p.longitude is not None else division.longitude,
-            wage_min=None,
-            wage_max=None,
-            free=p.is_free,
-            subsidised=p.is_subsidised,
-            lodging=False,
-            meals=False,
-            social_insurance=False,
-            couple_rooms=False,
-            campaign="",
-            employer_id=None,
-            provider_id=p.provider_id,
-            session_starts=starts,
-            published=p.status == Program.Status.PUBLISHED,
-            published_at=p.published_at,
-            display={
-                "provider": p.provider.name,
-                "division": f"{city_name}{division.name}" if city_name != division.name else division.name,
-                "occupation": p.occupation.name,
-                "brand": p.get_brand_display(),
-                "delivery": p.get_delivery_display(),
-                "hours": p.hours,
-                "fee": str(p.fee),
-                "is_free": p.is_free,
-                "is_subsidised": p.is_subsidised,
-                "next_start": starts[0].isoformat() if starts else None,
-                "certificate": p.certificate_type.name if p.certificate_type else None,
-            },
+    rows = Program.objects.filter(pk__in=ids).order_by("pk").values(*_PROGRAM_FIELDS)
+    taught = _pairs(Program.skills.through, "program_id", ids)
+    starts: dict[int, list[dt.date]] = defaultdict(list)
+    sessions = Session.objects.filter(program_id__in=ids, status=Session.Status.OPEN, start_date__gte=today)
+    for program_id, start in sessions.order_by("start_date").values_list("program_id", "start_date"):
+        starts[program_id].append(start)
+    documents = []
+    for p in rows:
+        division = lookups.divisions[p["venue_division_id"]]
+        county, city, province = _place(division, lookups.divisions)
+        place = _place_name(division, city, lookups.divisions)
+        skills = [lookups.skills[s] for s in taught[p["id"]]]
+        certificate = lookups.certificates.get(p["certificate_type_id"]) if p["certificate_type_id"] else None
+        brand = _BRANDS.get(p["brand"], "")
+        documents.append(
+            IndexDocument(
+                kind=Kind.TRAINING,
+                id=p["id"],
+                title=p["title"],
+                body=p["description"],
+                title_tokens=index_text(f"{p['title']} {p['occupation__name']} {brand}"),
+                body_tokens=index_text(
+                    f"{p['description']} {' '.join(name for _, name in skills)} {p['provider__name']} {place} "
+                    f"{certificate or ''} {p['eligibility']}"
+                ),
+                pinyin=_pinyin(p["title"], p["occupation__name"], *(name for _, name in skills)),
+                occupation=p["occupation__slug"],
+                skills=sorted(slug for slug, _ in skills),
+                brand=p["brand"],
+                delivery=p["delivery"],
+                county=county,
+                city=city,
+                province=province,
+                lat=p["latitude"] if p["latitude"] is not None else division.latitude,
+                lng=p["longitude"] if p["longitude"] is not None else division.longitude,
+                wage_min=None,
+                wage_max=None,
+                free=p["is_free"],
+                subsidised=p["is_subsidised"],
+                lodging=False,
+                meals=False,
+                social_insurance=False,
+                couple_rooms=False,
+                campaign="",
+                employer_id=None,
+                provider_id=p["provider_id"],
+                session_starts=starts[p["id"]],
+                published=p["status"] == Program.Status.PUBLISHED,
+                published_at=p["published_at"],
+                display={
+                    "provider": p["provider__name"],
+                    "division": place,
+                    "occupation": p["occupation__name"],
+                    "brand": brand,
+                    "delivery": _DELIVERY.get(p["delivery"], ""),
+                    "hours": p["hours"],
+                    "fee": str(p["fee"]),
+                    "is_free": p["is_free"],
+                    "is_subsidised": p["is_subsidised"],
+                    "next_start": starts[p["id"]][0].isoformat() if starts[p["id"]] else None,
+                    "certificate": certificate,
+                },
+            )
         )
+    return documents
 
 
 def indexable_postings() -> QuerySet[Posting]:
     """Postings that belong in the index: published and not past their closing date."""
-    return (
-        Posting.objects.filter(status=Posting.Status.PUBLISHED)
-        .exclude(expires_on__lt=timezone.localdate())
-        .select_related("employer", "occupation")
-        .prefetch_related("required_skills", "preferred_skills")
-    )
+    return Posting.objects.filter(status=Posting.Status.PUBLISHED).exclude(expires_on__lt=timezone.localdate())
 
 
 def indexable_programs() -> QuerySet[Program]:
-    open_sessions = Session.objects.filter(status=Session.Status.OPEN).only("program_id", "start_date")
-    return (
-        Program.objects.filter(status=Program.Status.PUBLISHED)
-        .select_related("provider", "occupation", "certificate_type")
-        .prefetch_related("skills", Prefetch("sessions", queryset=open_sessions))
-    )
+    return Program.objects.filter(status=Program.Status.PUBLISHED)

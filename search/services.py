@@ -19,6 +19,7 @@ from backend.regions.models import Division
 from .backends.base import SearchBackend
 from .documents import (
     IndexDocument,
+    Lookups,
     indexable_postings,
     indexable_programs,
     posting_documents,
@@ -88,28 +89,16 @@ def search_suggest(*, prefix: str, limit: int = 10) -> list[Suggestion]:
 
 
 # --- writes: index sync ----------------------------------------------------------------------
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
 def documents_for(kind: Kind, ids: Iterable[int] | None = None) -> Iterator[IndexDocument]:
     """Documents for the rows that belong in the index (all of them when ids is None), in chunks."""
-    if kind == Kind.JOB:
-        return _documents(indexable_postings(), posting_documents, ids)
-    return _documents(indexable_programs(), program_documents, ids)
-
-
-def _documents(queryset: Any, build: Any, ids: Iterable[int] | None) -> Iterator[IndexDocument]:
-    divisions = {
-        d.code: d
-        for d in Division.objects.only("code", "name", "level", "parent_id", "latitude", "longitude")
-    }
-    wanted = (
-        sorted(set(ids)) if ids is not None else list(queryset.order_by("pk").values_list("pk", flat=True))
-    )
-    for chunk in _chunks(wanted):
-        yield from build(queryset.filter(pk__in=chunk).order_by("pk"), divisions)
+    queryset = indexable_postings() if kind == Kind.JOB else indexable_programs()
+    build = posting_documents if kind == Kind.JOB else program_documents
+    if ids is not None:
+        queryset = queryset.filter(pk__in=set(ids))
+    wanted = list(queryset.order_by("pk").values_list("pk", flat=True))
+    lookups = Lookups.load()
+    for start in range(0, len(wanted), CHUNK):
+        yield from build(wanted[start : start + CHUNK], lookups)
 
 
 def index_refresh(*, kind: Kind, ids: Iterable[int]) -> dict[str, int]:
