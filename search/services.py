@@ -151,5 +151,10 @@ def index_reconcile(*, repair: bool) -> dict[str, Any]:
     return report
 
 
+def index_is_empty() -> bool:
+    backend = get_backend()
+    return not any(backend.ids(kind) for kind in Kind)
+
+
 def index_stats() -> dict[str, object]:
     return get_backend().stats()

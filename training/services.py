@@ -13,6 +13,9 @@ from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.common.validation import apply_fields, validate_instance
 from backend.workers.models import WorkerProfile
 
+from search.query import Kind
+from search.sync import enqueue_refresh
+
 from .models import Enrolment, Program, Provider, Session
 
 PROGRAM_FIELDS = (
@@ -55,6 +58,7 @@ def program_create(*, actor: Any, data: dict[str, Any]) -> Program:
     program.save()
     if "skills" in data:
         program.skills.set(data["skills"])
+    enqueue_refresh(Kind.TRAINING, [program.pk])
     return program
 
 
@@ -71,6 +75,7 @@ def program_update(*, actor: Any, program: Program, data: dict[str, Any]) -> Pro
     program.save()
     if "skills" in data:
         program.skills.set(data["skills"])
+    enqueue_refresh(Kind.TRAINING, [program.pk])
     return program
 
 
@@ -82,6 +87,7 @@ def program_publish(*, actor: Any, program: Program) -> Program:
     program.status = Program.Status.PUBLISHED
     program.published_at = program.published_at or timezone.now()
     program.save(update_fields=["status", "published_at", "updated_at"])
+    enqueue_refresh(Kind.TRAINING, [program.pk])
     return program
 
 
@@ -89,6 +95,7 @@ def program_close(*, actor: Any, program: Program) -> Program:
     _require_provider(actor, program.provider)
     program.status = Program.Status.CLOSED
     program.save(update_fields=["status", "updated_at"])
+    enqueue_refresh(Kind.TRAINING, [program.pk])  # closing removes it from the index
     return program
 
 
@@ -100,6 +107,7 @@ def session_create(*, actor: Any, data: dict[str, Any]) -> Session:
     apply_fields(session, data, allowed=SESSION_FIELDS)
     validate_instance(session)
     session.save()
+    enqueue_refresh(Kind.TRAINING, [session.program_id])  # the program's next start date
     return session
 
 
@@ -111,6 +119,7 @@ def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Ses
     apply_fields(session, data, allowed=(*SESSION_FIELDS, "program", "status"))
     validate_instance(session)
     session.save()
+    enqueue_refresh(Kind.TRAINING, [session.program_id])  # the program's next start date
     return session
 
 

@@ -34,6 +34,8 @@ from backend.common.validators import (
 from backend.jobs.models import Employer, Posting
 from backend.occupations.models import CertificateType
 from backend.workers.models import WorkerCertificate, WorkerProfile, WorkerSkill
+from search.query import Kind
+from search.sync import enqueue_refresh
 from training.models import Program, Provider, Session
 
 from . import coerce
@@ -453,6 +455,12 @@ class Importer:
             if name in self.header_of:
                 self.write_m2m(name, plans)
         self.after_write(plans)
+        for kind, ids in self.index_targets(plans):
+            enqueue_refresh(kind, ids)  # after commit: the index never sees a rolled-back import
+
+    def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
+        """Search documents this import changed (none for kinds that are not indexed)."""
+        return []
 
     def write_m2m(self, name: str, plans: list[RowPlan]) -> None:
         m2m_field = self.schema.model._meta.get_field(name)
@@ -610,6 +618,11 @@ class ProviderImporter(Importer):
 class EmployerImporter(Importer):
     schema = EMPLOYERS
 
+    def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
+        changed = [p.instance.pk for p in plans if not p.is_new]  # a new employer has no postings yet
+        postings = Posting.objects.filter(employer_id__in=changed).values_list("pk", flat=True) if changed else []
+        return [(Kind.JOB, list(postings))]
+
     def snapshot(self, instance: Employer) -> dict[str, Any]:
         return {"county": instance.county_id}
 
@@ -647,6 +660,9 @@ class EmployerImporter(Importer):
 class ProgramImporter(Importer):
     schema = PROGRAMS
 
+    def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
+        return [(Kind.TRAINING, [p.instance.pk for p in plans])]
+
     select_related = ("certificate_type",)
 
     def snapshot(self, instance: Program) -> dict[str, Any]:
@@ -680,6 +696,9 @@ class ProgramImporter(Importer):
 class SessionImporter(Importer):
     schema = SESSIONS
 
+    def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
+        return [(Kind.TRAINING, sorted({p.instance.program_id for p in plans}))]
+
     select_related = ("program",)
 
     def snapshot(self, instance: Session) -> dict[str, Any]:
@@ -703,6 +722,9 @@ class SessionImporter(Importer):
 
 class PostingImporter(Importer):
     schema = POSTINGS
+
+    def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
+        return [(Kind.JOB, [p.instance.pk for p in plans])]
 
     select_related = ("required_certificate",)
 

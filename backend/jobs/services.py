@@ -14,6 +14,9 @@ from backend.common.validation import apply_fields, validate_instance
 from backend.common.validators import normalise_credit_code
 from backend.workers.models import WorkerProfile
 
+from search.query import Kind
+from search.sync import enqueue_refresh
+
 from .models import Application, Employer, Posting
 
 EMPLOYER_FIELDS = (
@@ -69,6 +72,7 @@ def employer_update(*, actor: Any, employer: Employer, data: dict[str, Any]) -> 
         raise PermissionDenied("不能把用人单位改到辖区以外。")
     validate_instance(employer)
     employer.save()
+    enqueue_refresh(Kind.JOB, employer.postings.values_list("pk", flat=True))  # name/place shown on postings
     return employer
 
 
@@ -102,6 +106,7 @@ def posting_create(*, actor: Any, data: dict[str, Any]) -> Posting:
     validate_instance(posting)
     posting.save()
     _set_skills(posting, data)
+    enqueue_refresh(Kind.JOB, [posting.pk])
     return posting
 
 
@@ -120,6 +125,7 @@ def posting_update(*, actor: Any, posting: Posting, data: dict[str, Any]) -> Pos
     validate_instance(posting)
     posting.save()
     _set_skills(posting, data)
+    enqueue_refresh(Kind.JOB, [posting.pk])
     return posting
 
 
@@ -134,6 +140,7 @@ def posting_publish(*, actor: Any, posting: Posting, today: dt.date | None = Non
     posting.published_at = timezone.now()
     posting.expires_on = posting.expires_on or today + dt.timedelta(days=DEFAULT_POSTING_DAYS)
     posting.save(update_fields=["status", "published_at", "expires_on", "updated_at"])
+    enqueue_refresh(Kind.JOB, [posting.pk])
     return posting
 
 
@@ -145,15 +152,19 @@ def posting_set_status(*, actor: Any, posting: Posting, status: str) -> Posting:
         raise ValidationFailed.for_field("status", "invalid_choice", "状态只能改为已招满、已过期或草稿。")
     posting.status = status
     posting.save(update_fields=["status", "updated_at"])
+    enqueue_refresh(Kind.JOB, [posting.pk])  # filled/expired/draft leave the index
     return posting
 
 
 def posting_expire_due(*, today: dt.date | None = None) -> int:
     """Expire published postings past their closing date (run daily by Celery beat)."""
     today = today or timezone.localdate()
-    return Posting.objects.filter(status=Posting.Status.PUBLISHED, expires_on__lt=today).update(
-        status=Posting.Status.EXPIRED, updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        due = Posting.objects.select_for_update().filter(status=Posting.Status.PUBLISHED, expires_on__lt=today)
+        ids = list(due.values_list("pk", flat=True))
+        due.update(status=Posting.Status.EXPIRED, updated_at=timezone.now())
+        enqueue_refresh(Kind.JOB, ids)  # expired postings leave the index
+    return len(ids)
 
 
 def _can_act_for_worker(actor: Any, worker: WorkerProfile) -> bool:
