@@ -12,7 +12,6 @@ from backend.accounts.policies import covers, is_admin, role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.common.validation import apply_fields, validate_instance
 from backend.workers.models import WorkerProfile
-
 from search.query import Kind
 from search.sync import enqueue_refresh
 

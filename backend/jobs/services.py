@@ -13,7 +13,6 @@ from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.common.validation import apply_fields, validate_instance
 from backend.common.validators import normalise_credit_code
 from backend.workers.models import WorkerProfile
-
 from search.query import Kind
 from search.sync import enqueue_refresh
 
