@@ -91,7 +91,8 @@ class Lookups:
     def load(cls) -> Lookups:
         return cls(
             divisions={
-                d.code: d for d in Division.objects.only("code", "name", "level", "parent_id", "latitude", "longitude")
+                d.code: d
+                for d in Division.objects.only("code", "name", "level", "parent_id", "latitude", "longitude")
             },
             skills={pk: (slug, name) for pk, slug, name in Skill.objects.values_list("pk", "slug", "name")},
             certificates=dict(CertificateType.objects.values_list("pk", "name")),
@@ -107,7 +108,9 @@ def _pinyin(*texts: str) -> str:
 
 def _pairs(through: Any, left: str, ids: list[int]) -> dict[int, list[int]]:
     grouped: dict[int, list[int]] = defaultdict(list)
-    for owner, skill in through.objects.filter(**{f"{left}__in": ids}).values_list(left, "skill_id").order_by("pk"):
+    for owner, skill in (
+        through.objects.filter(**{f"{left}__in": ids}).values_list(left, "skill_id").order_by("pk")
+    ):
         grouped[owner].append(skill)
     return grouped
 
@@ -264,7 +267,9 @@ def program_documents(ids: list[int], lookups: Lookups) -> list[IndexDocument]:
 
 def indexable_postings() -> QuerySet[Posting]:
     """Postings that belong in the index: published and not past their closing date."""
-    return Posting.objects.filter(status=Posting.Status.PUBLISHED).exclude(expires_on__lt=timezone.localdate())
+    return Posting.objects.filter(status=Posting.Status.PUBLISHED).exclude(
+        expires_on__lt=timezone.localdate()
+    )
 
 
 def indexable_programs() -> QuerySet[Program]:

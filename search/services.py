@@ -25,7 +25,7 @@ from .documents import (
     posting_documents,
     program_documents,
 )
-from .query import Kind, SearchQuery, SearchResult, Suggestion
+from .query import FACETS, Kind, SearchQuery, SearchResult, Suggestion
 
 CHUNK = 2000
 
@@ -80,6 +80,9 @@ def _label_facets(result: SearchResult) -> None:
 
 def search_run(*, query: SearchQuery) -> SearchResult:
     result = get_backend().search(query)
+    if query.facets:
+        for name in FACETS:  # the same keys from every backend, empty or not
+            result.facets.setdefault(name, [])
     _label_facets(result)
     return result
 

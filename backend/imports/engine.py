@@ -620,7 +620,9 @@ class EmployerImporter(Importer):
 
     def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
         changed = [p.instance.pk for p in plans if not p.is_new]  # a new employer has no postings yet
-        postings = Posting.objects.filter(employer_id__in=changed).values_list("pk", flat=True) if changed else []
+        postings = (
+            Posting.objects.filter(employer_id__in=changed).values_list("pk", flat=True) if changed else []
+        )
         return [(Kind.JOB, list(postings))]
 
     def snapshot(self, instance: Employer) -> dict[str, Any]:

@@ -159,7 +159,9 @@ def posting_expire_due(*, today: dt.date | None = None) -> int:
     """Expire published postings past their closing date (run daily by Celery beat)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        due = Posting.objects.select_for_update().filter(status=Posting.Status.PUBLISHED, expires_on__lt=today)
+        due = Posting.objects.select_for_update().filter(
+            status=Posting.Status.PUBLISHED, expires_on__lt=today
+        )
         ids = list(due.values_list("pk", flat=True))
         due.update(status=Posting.Status.EXPIRED, updated_at=timezone.now())
         enqueue_refresh(Kind.JOB, ids)  # expired postings leave the index

@@ -162,6 +162,11 @@ class ElasticsearchBackend:
             self._ready.add(alias)
         return alias
 
+    def drop_all(self) -> None:
+        """Delete every index of this prefix (test clean-up; never called by the product)."""
+        self._client.indices.delete(index=f"{self._prefix}-*", allow_no_indices=True, ignore_unavailable=True)
+        self._ready.clear()
+
     def _write(self, actions: Iterable[Action], **bulk_options: Any) -> Iterator[tuple[bool, dict[str, Any]]]:
         yield from streaming_bulk(self._client, actions, chunk_size=BULK_CHUNK, max_retries=3, **bulk_options)
 

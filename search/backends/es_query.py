@@ -157,6 +157,8 @@ def filter_clauses(query: SearchQuery) -> list[Query]:
 
 
 def sort_keys(query: SearchQuery) -> list[dict[str, Any]]:
+    # A job and a training may share an id: kind is the last tie-break, as in the FTS5 backend.
+    kind = {"kind": {"order": "asc"}}
     id_desc = {"id": {"order": "desc"}}
     newest = {"published_at": {"order": "desc", "missing": "_last"}}
     if query.sort == Sort.DISTANCE and query.origin is not None:
@@ -169,12 +171,12 @@ def sort_keys(query: SearchQuery) -> list[dict[str, Any]]:
                 "ignore_unmapped": True,
             }
         }
-        return [by_distance, {"id": {"order": "asc"}}]
+        return [by_distance, {"id": {"order": "asc"}}, kind]
     if query.sort == Sort.WAGE:
-        return [{"wage_max": {"order": "desc", "missing": "_last"}}, id_desc]
+        return [{"wage_max": {"order": "desc", "missing": "_last"}}, id_desc, kind]
     if query.sort == Sort.NEWEST:
-        return [newest, id_desc]
-    return [{"_score": {"order": "desc"}}, newest, id_desc]
+        return [newest, id_desc, kind]
+    return [{"_score": {"order": "desc"}}, newest, id_desc, kind]
 
 
 def with_facets(search: Search) -> Search:

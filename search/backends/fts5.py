@@ -434,11 +434,13 @@ class FTS5Backend:
 
         relevance = "bm25(docs_fts, 3.0, 1.0, 0.5, 0.0)"
         order = {
-            Sort.RELEVANCE: f"{relevance}, docs.published_at DESC, docs.id DESC" if text_match else None,
-            Sort.DISTANCE: f"{dist2}, docs.id" if dist2 else None,
-            Sort.WAGE: "docs.wage_max IS NULL, docs.wage_max DESC, docs.id DESC",
+            Sort.RELEVANCE: f"{relevance}, docs.published_at DESC, docs.id DESC, docs.kind"
+            if text_match
+            else None,
+            Sort.DISTANCE: f"docs.lat IS NULL, {dist2}, docs.id, docs.kind" if dist2 else None,
+            Sort.WAGE: "docs.wage_max IS NULL, docs.wage_max DESC, docs.id DESC, docs.kind",
             Sort.NEWEST: None,
-        }[query.sort] or "docs.published_at DESC, docs.id DESC"
+        }[query.sort] or "docs.published_at DESC, docs.id DESC, docs.kind"
 
         db = self.db
         matched = (
