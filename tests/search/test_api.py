@@ -74,7 +74,8 @@ def test_bad_parameters_are_a_400_naming_the_field(params, field):
 def test_near_accepts_lat_lng_and_returns_distances():
     body = Client().get("/api/v1/search/", {"near": "23.02,113.75", "sort": "distance"}).json()
     distances = [h["distance_km"] for h in body["hits"]]
-    assert distances == sorted(distances) and distances[0] is not None
+    assert distances == sorted(distances)
+    assert distances[0] is not None
 
 
 def test_suggest():

@@ -156,7 +156,7 @@ QUERIES = [
         "start window",
         {"start_from": TODAY + dt.timedelta(days=1), "start_to": TODAY + dt.timedelta(days=30)},
         {"T1", "T3", "T4"},
-    ),  # fmt: skip
+    ),
     ("occupation", {"occupations": ("welder",)}, {"J2", "T3"}),
     ("skill", {"skills": ("infant-feeding",)}, {"J1", "T1"}),
     ("campaign", {"campaign": "南粤春暖"}, {"J2"}),
@@ -233,8 +233,8 @@ def test_facets_count_the_whole_match_set(indexed):
 
 @pytest.mark.django_db
 def test_highlight_marks_the_matched_word(indexed):
-    backend, ids = indexed
-    (hit,) = [h for h in backend.search(SearchQuery(text="电焊", kinds=(Kind.JOB,))).hits]
+    backend, _ids = indexed
+    (hit,) = list(backend.search(SearchQuery(text="电焊", kinds=(Kind.JOB,))).hits)
     assert "<mark>" in hit.fields["title_html"]
 
 
