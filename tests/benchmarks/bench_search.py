@@ -31,12 +31,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import importlib.metadata
 import json
 import math
 import os
 import platform
 import resource
-import shutil
 import sqlite3
 import statistics
 import sys
@@ -232,8 +232,16 @@ def measure_indexing(*, rebuild: bool) -> tuple[dict[str, Any], list[Any]]:
     write = time.perf_counter() - started
     scratch.close()
     remove_index(SCRATCH_INDEX)
-    figures["build"] = {"documents": len(documents), "seconds": round(build, 2), "docs_per_s": round(len(documents) / build)}
-    figures["fts5_write"] = {"documents": len(documents), "seconds": round(write, 2), "docs_per_s": round(len(documents) / write)}
+    figures["build"] = {
+        "documents": len(documents),
+        "seconds": round(build, 2),
+        "docs_per_s": round(len(documents) / build),
+    }
+    figures["fts5_write"] = {
+        "documents": len(documents),
+        "seconds": round(write, 2),
+        "docs_per_s": round(len(documents) / write),
+    }
     figures["build_and_write_peak_rss_mib"] = rss()["peak_mib"]
     log(f"  FTS5 write: {write:.1f} s ({len(documents) / write:,.0f}/s)")
     return figures, documents
@@ -244,8 +252,7 @@ def fts5_ids(spec: Any) -> set[int]:
     """Every document the FTS5 backend matches: its own MATCH expression, without the page limit."""
     from search.backends.fts5 import allowed_kinds, filter_expression, text_expression
     from search.services import get_backend
-
-    from .search_peers import analysed
+    from tests.benchmarks.search_peers import analysed
 
     query = spec.search_query()
     kinds = allowed_kinds(query)
@@ -301,9 +308,11 @@ def mean_or_none(values: list[float | None]) -> float | None:
     return round(statistics.fmean(kept), 4) if kept else None
 
 
-def measure_quality(specs: Sequence[Any], corpus: Any, engines: dict[str, Callable[[Any], set[int]]]) -> dict[str, Any]:
-    from .search_peers import analysed
-    from .search_workload import literal_truth, precision_recall, token_truth
+def measure_quality(
+    specs: Sequence[Any], corpus: Any, engines: dict[str, Callable[[Any], set[int]]]
+) -> dict[str, Any]:
+    from tests.benchmarks.search_peers import analysed
+    from tests.benchmarks.search_workload import literal_truth, precision_recall, token_truth
 
     scores: dict[str, dict[str, dict[str, list[float | None]]]] = {
         truth: {name: {"precision": [], "recall": [], "exact": []} for name in engines}
@@ -313,7 +322,10 @@ def measure_quality(specs: Sequence[Any], corpus: Any, engines: dict[str, Callab
     worst: dict[str, list[tuple[float, str, int, int]]] = defaultdict(list)
     for spec in specs:
         terms, pinyin_query = analysed(spec.text)
-        truths = {"token": token_truth(corpus, spec, terms, pinyin_query), "literal": literal_truth(corpus, spec)}
+        truths = {
+            "token": token_truth(corpus, spec, terms, pinyin_query),
+            "literal": literal_truth(corpus, spec),
+        }
         for truth, expected in truths.items():
             sizes[f"truth_{truth}"].append(len(expected))
         for name, ids in engines.items():
@@ -326,7 +338,9 @@ def measure_quality(specs: Sequence[Any], corpus: Any, engines: dict[str, Callab
                 row["recall"].append(recall)
                 row["exact"].append(1.0 if found == expected else 0.0)
                 if truth == "token" and found != expected:
-                    worst[name].append((recall if recall is not None else 0.0, spec.text, len(found), len(expected)))
+                    worst[name].append(
+                        (recall if recall is not None else 0.0, spec.text, len(found), len(expected))
+                    )
     out: dict[str, Any] = {}
     for truth, engines_scores in scores.items():
         out[truth] = {
@@ -382,12 +396,28 @@ def print_table(results: dict[str, Any]) -> None:
 
     if idx["rebuild"]:
         r = idx["rebuild"]
-        add("index_rebuild() total", f"{r['docs_per_s']:,} docs/s", f"{r['documents']:,} docs in {r['seconds']} s")
+        add(
+            "index_rebuild() total",
+            f"{r['docs_per_s']:,} docs/s",
+            f"{r['documents']:,} docs in {r['seconds']} s",
+        )
     else:
         add("index_rebuild() total", "not run", "index present; --reindex to time it")
-    add("  document building (SQL+jieba+pinyin)", f"{idx['build']['docs_per_s']:,} docs/s", f"{idx['build']['seconds']} s")
-    add("  FTS5 write (insert+triggers+optimize)", f"{idx['fts5_write']['docs_per_s']:,} docs/s", f"{idx['fts5_write']['seconds']} s")
-    add("  tantivy write (same docs, 1 thread)", f"{idx['tantivy_write']['docs_per_s']:,} docs/s", f"{idx['tantivy_write']['seconds']} s")
+    add(
+        "  document building (SQL+jieba+pinyin)",
+        f"{idx['build']['docs_per_s']:,} docs/s",
+        f"{idx['build']['seconds']} s",
+    )
+    add(
+        "  FTS5 write (insert+triggers+optimize)",
+        f"{idx['fts5_write']['docs_per_s']:,} docs/s",
+        f"{idx['fts5_write']['seconds']} s",
+    )
+    add(
+        "  tantivy write (same docs, 1 thread)",
+        f"{idx['tantivy_write']['docs_per_s']:,} docs/s",
+        f"{idx['tantivy_write']['seconds']} s",
+    )
     for name, label, target in (
         ("fts5", "search_run() FTS5", TARGETS["search_run_p95_ms"]),
         ("api", "GET /api/v1/search/ (test Client)", TARGETS["api_p95_ms"]),
@@ -407,9 +437,17 @@ def print_table(results: dict[str, Any]) -> None:
             "ms",
         )
     diag = results["diagnostics"]
-    add("  FTS5 backend.search() p50/p95", f"{diag['backend']['p50']}/{diag['backend']['p95']} ms", "no facet labels")
+    add(
+        "  FTS5 backend.search() p50/p95",
+        f"{diag['backend']['p50']}/{diag['backend']['p95']} ms",
+        "no facet labels",
+    )
     add("  FTS5 facets=False p50/p95", f"{diag['no_facets']['p50']}/{diag['no_facets']['p95']} ms", "")
-    add("  FTS5 highlight=False p50/p95", f"{diag['no_highlight']['p50']}/{diag['no_highlight']['p95']} ms", "")
+    add(
+        "  FTS5 highlight=False p50/p95",
+        f"{diag['no_highlight']['p50']}/{diag['no_highlight']['p95']} ms",
+        "",
+    )
     quality = results["quality"]
     for truth in ("token", "literal"):
         for name in ("fts5", "tantivy", "orm"):
@@ -426,13 +464,17 @@ def print_table(results: dict[str, Any]) -> None:
         f"target p95 < {TARGETS['suggest_p95_ms']:g} ms: {'met' if s['p95'] < TARGETS['suggest_p95_ms'] else 'MISSED'}",
     )
     m = results["memory"]
-    add("peak RSS (whole process)", f"{m['peak_mib']:,} MiB", "includes the in-memory corpus and ground truth")
+    add(
+        "peak RSS (whole process)", f"{m['peak_mib']:,} MiB", "includes the in-memory corpus and ground truth"
+    )
     for phase, value in m["phases"].items():
         add(f"  peak RSS: {phase}", f"{value:,} MiB", "")
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     print()
     print("=" * 100)
-    print(f"SUMMARY  (corpus: {results['corpus']['documents_indexed']:,} indexed documents; {len(lat['fts5']['_times'])} queries)")
+    print(
+        f"SUMMARY  (corpus: {results['corpus']['documents_indexed']:,} indexed documents; {len(lat['fts5']['_times'])} queries)"
+    )
     print("-" * 100)
     for metric, value, note in rows:
         print(f"{metric:<{width[0]}}  {value:>{width[1]}}  {note}")
@@ -455,11 +497,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from django.test import Client
 
-    import tantivy
     from search.services import get_backend, search_run, search_suggest
-
-    from .search_peers import OrmSearch, TantivySearch
-    from .search_workload import Corpus, build_mix, build_prefixes, doc_from_index_document, load_vocabulary
+    from tests.benchmarks.search_peers import OrmSearch, TantivySearch
+    from tests.benchmarks.search_workload import (
+        Corpus,
+        build_mix,
+        build_prefixes,
+        doc_from_index_document,
+        load_vocabulary,
+    )
 
     rebuild = args.reindex or corpus_info["generated"] or not INDEX.exists()
     indexing, documents = measure_indexing(rebuild=rebuild)
@@ -556,14 +602,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "empty": sum(1 for s in suggestions if not s),
     }
 
-    memory = {**rss(), "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "phases": phases}
+    memory = {
+        **rss(),
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "phases": phases,
+    }
     results: dict[str, Any] = {
         "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
-        "command": "python tests/benchmarks/bench_search.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "python tests/benchmarks/bench_search.py "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
         "environment": {
             "python": platform.python_version(),
             "sqlite": sqlite3.sqlite_version,
-            "tantivy": tantivy.__version__ if hasattr(tantivy, "__version__") else "?",
+            "tantivy": importlib.metadata.version("tantivy"),
             "cpus": os.cpu_count(),
             "machine": platform.machine(),
         },
@@ -578,7 +629,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "indexing": indexing,
         "latency": latency,
         "ratios": {
-            f"{peer}/fts5": {p: round(latency[peer]["all"][p] / latency["fts5"]["all"][p], 2) for p in ("p50", "p95", "p99")}
+            f"{peer}/fts5": {
+                p: round(latency[peer]["all"][p] / latency["fts5"]["all"][p], 2)
+                for p in ("p50", "p95", "p99")
+            }
             for peer in ("orm", "tantivy", "api")
         },
         "diagnostics": diagnostics,
@@ -594,19 +648,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(DEFINITIONS)
     print()
-    print("query mix:", dict(sorted(_counts(s.family for s in specs).items())), _counts(s.sort for s in specs))
+    print(
+        "query mix:", dict(sorted(_counts(s.family for s in specs).items())), _counts(s.sort for s in specs)
+    )
     print("API:", "django.test.Client GET (WSGI handler + middleware + DRF + JSON render, in-process)")
     if api_errors:
         print(f"API errors: {len(api_errors)}, e.g. {api_errors[:3]}")
     if count_mismatch:
         print(f"FTS5 id set vs search_run total mismatches: {count_mismatch[:5]}")
     for name in ("fts5", "api", "orm", "tantivy"):
-        print(f"slowest {name}:", [(row["ms"], row["q"], row["sort"], row["division"]) for row in latency[name]["slowest"]])
+        print(
+            f"slowest {name}:",
+            [(row["ms"], row["q"], row["sort"], row["division"]) for row in latency[name]["slowest"]],
+        )
     print("slowest suggest:", suggest["slowest"])
     print("token-truth mismatches (lowest recall first):")
     for name, rows in quality["token_mismatches"].items():
         print(f"  {name}: {rows[:5]}")
-    print("mean result-set sizes:", quality["mean_result_size"], "empty truths:", quality["empty_truth_queries"])
+    print(
+        "mean result-set sizes:", quality["mean_result_size"], "empty truths:", quality["empty_truth_queries"]
+    )
     print_table(results)
 
     for run in (latency, diagnostics_runs):
@@ -626,8 +687,4 @@ def _counts(values: Any) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    if __package__ in (None, ""):  # run as a script: import as part of the tests package
-        sys.path.insert(0, str(ROOT))
-        __package__ = "tests.benchmarks"  # noqa: A001
-        import tests.benchmarks  # noqa: F401
     sys.exit(main())

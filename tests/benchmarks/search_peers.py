@@ -26,8 +26,7 @@ from typing import Any
 from search.analysis import QueryTerm, looks_like_pinyin, normalise, query_terms
 from search.highlight import compile_terms, mark, snippet
 from search.query import WAGE_BANDS, Kind
-
-from .search_workload import Corpus, Spec
+from tests.benchmarks.search_workload import Corpus, Spec
 
 PAGE = 20
 FLAGS = ("lodging", "meals", "social_insurance", "couple_rooms", "free", "subsidised")
@@ -99,10 +98,12 @@ class OrmSearch:
         if spec.sort == "wage" and kind == Kind.JOB:
             rows = qs.order_by(F("wage_max").desc(nulls_last=True), "-id").values(*card)[:PAGE]
             return [((row["wage_max"] is None, -(row["wage_max"] or 0), -row["id"]), row) for row in rows]
+        if spec.sort == "wage":  # programs have no wage: after every job, like FTS5's NULLs last
+            rows = qs.order_by("-id").values(*card)[:PAGE]
+            return [((True, 0, -row["id"]), row) for row in rows]
         # relevance: a plain site has none, it shows the newest first
         rows = qs.order_by("-published_at", "-id").values(*card, "published_at")[:PAGE]
-        key_wage = spec.sort == "wage"  # programs have no wage: after every job
-        return [((key_wage, -row["published_at"].timestamp(), -row["id"]), row) for row in rows]
+        return [((-row["published_at"].timestamp(), -row["id"]), row) for row in rows]
 
     def _facets(self, kind: Kind, qs: Any) -> dict[str, dict[str, int]]:
         from django.db.models import Count, Q
@@ -343,7 +344,3 @@ class TantivySearch:
             return set()
         addresses = [address for _, address in self.searcher.search(query, count, count=False).hits]
         return set(self.searcher.fast_field_values("key", addresses))
-
-
-__all__ = ["OrmSearch", "TantivySearch", "analysed"]
-_ = Kind  # re-exported for callers that type their kinds
