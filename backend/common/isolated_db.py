@@ -13,8 +13,9 @@ corpus, index it and measure, without touching the live data:
   Mutating the original connection, as the test runner does, cannot work inside a test: closing
   it would break the test's transaction, and SQLite ignores close() on an in-memory database;
 - the search index is a temporary FTS5 file (settings.SEARCH_FTS5_PATH overridden, the backend
-  reset before and after), and the analyzer is reset so its dictionary comes from the isolated
-  reference tables;
+  reset before and after; SEARCH_BACKEND is forced to fts5 for the block, so a configured
+  Elasticsearch cluster is never written to), and the analyzer is reset so its dictionary comes
+  from the isolated reference tables;
 - Celery tasks enqueued in the block run eagerly in-process, so no worker ever applies them to
   the live database.
 
@@ -106,21 +107,17 @@ def _throwaway_connection(alias: str, *, verbosity: int) -> Iterator[BaseDatabas
     isolated_settings["TEST"] = {**isolated_settings["TEST"], "NAME": _isolated_test_name(original)}
     wrapper = type(original)(isolated_settings, alias)
     connections[alias] = wrapper
-    created = False
     try:
         # Sets settings.DATABASES[alias]["NAME"] (a dict the original connection shares) to the
         # throwaway name until destroy_test_db restores it; the original's open connection and
         # transaction are not touched.
         wrapper.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False, keepdb=False)
-        created = True
         yield wrapper
     finally:
         try:
-            if created:
-                _close_for_good(wrapper)
+            _close_for_good(wrapper)
+            if wrapper.settings_dict["NAME"] != live_name:  # created, even if its migration failed
                 wrapper.creation.destroy_test_db(live_name, verbosity=verbosity, keepdb=False)
-            else:
-                _close_for_good(wrapper)
         finally:
             settings.DATABASES[alias]["NAME"] = live_name
             original.settings_dict["NAME"] = live_name
@@ -138,5 +135,5 @@ def isolated_database(*, alias: str = DEFAULT_DB_ALIAS, verbosity: int = 0) -> I
         load_divisions()
         load_taxonomy()
         with _temporary_search_index():
-            logger.info("isolated database %s ready", wrapper.settings_dict["NAME"])
+            logger.debug("isolated database %s ready", wrapper.settings_dict["NAME"])
             yield str(wrapper.settings_dict["NAME"])

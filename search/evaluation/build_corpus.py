@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ AREA_CODES: dict[str, str] = {
 # ---------------------------------------------------------------------------------------------
 JOBS: dict[str, dict[str, Any]] = {
     "生产操作工": {
+        "mass": True,
         "titles": ["普工", "生产普工(长白班)", "流水线操作工", "工厂普工 包吃住", "生产操作工", "车间普工(可招夫妻工)",
                    "装配普工", "普工/操作工 男女不限", "临时工(普工)"],
         "duties": ["在流水线上完成产品组装、上下料和简单检测,一人一岗,工作不累。",
@@ -82,9 +84,13 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 4500, 6500), "shifts": ["day", "two_shifts", "two_shifts"],
     },
     "电子设备装接工": {
-        "titles": ["电子厂普工", "SMT操作员", "插件工", "焊锡工(手工焊)", "电子装配工", "线束加工员"],
+        "mass": True,
+        "titles": ["电子厂普工", "电子装配工",
+                   ("SMT操作员", "操作SMT贴片线,上料、换料并做好首件确认。"),
+                   ("插件工", "负责电路板插件和外观检查,按工艺要求作业。"),
+                   ("焊锡工(手工焊)", "负责电路板手工焊锡和补焊,焊点要求光亮饱满。"),
+                   ("线束加工员", "负责线束裁线、剥线、压端子和导通检验。")],
         "duties": ["负责电路板插件、手工焊锡和外观检查,按工艺要求作业。",
-                   "操作SMT贴片线,上料、换料并做好首件确认。",
                    "组装电子产品并进行功能测试,记录不良品。"],
         "reqs": ["会看简单的电子元器件,手脚麻利,有焊锡经验优先。", "18-40周岁,视力好,无色弱色盲。",
                  "能适应无尘车间和静电防护要求,新手可培训。"],
@@ -92,6 +98,7 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 4800, 6800), "shifts": ["two_shifts", "day"],
     },
     "注塑工": {
+        "mass": True,
         "titles": ["注塑普工", "啤机工", "注塑技术员", "注塑操作工"],
         "duties": ["看管注塑机,取件、修边并检查产品外观。", "负责上下模、调机和注塑工艺参数调整。"],
         "reqs": ["有注塑厂工作经验优先,能适应两班倒。", "懂注塑机调机的可做技术员,工资面议。"],
@@ -99,7 +106,8 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 5000, 7500), "shifts": ["two_shifts"],
     },
     "质检员": {
-        "titles": ["品检员", "QC质检员", "来料检验员(IQC)", "质检员"],
+        "titles": ["品检员", "QC质检员", "质检员",
+                   ("来料检验员(IQC)", "负责原材料和外购件的来料检验,判定合格后办理入库。")],
         "duties": ["负责来料、制程和成品检验,填写检验记录,不良品及时反馈。",
                    "按检验标准抽检产品外观和尺寸,会用卡尺等量具。"],
         "reqs": ["高中或中专以上,细心负责,会用卡尺优先。", "有工厂品质部门经验一年以上。"],
@@ -107,6 +115,7 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 4800, 6800), "shifts": ["day", "two_shifts"],
     },
     "包装工": {
+        "mass": True,
         "titles": ["包装工", "打包员", "包装普工", "成品包装员"],
         "duties": ["负责成品装箱、贴标、封箱和入库前的数量核对。", "按订单打包发货,操作封箱机和打包机。"],
         "reqs": ["男女不限,手脚勤快,能搬15公斤以内的箱子。", "无经验可以,入职当天有人教。"],
@@ -114,10 +123,12 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 4200, 6000), "shifts": ["day"],
     },
     "焊工": {
-        "titles": ["电焊工", "二保焊焊工", "氩弧焊工", "焊工(持焊工证)", "电焊师傅", "不锈钢氩弧焊师傅", "管道焊工"],
+        "titles": ["电焊工", "二保焊焊工", "焊工(持焊工证)", "电焊师傅",
+                   ("氩弧焊工", "按图纸焊接不锈钢和铝件,以氩弧焊为主。"),
+                   ("不锈钢氩弧焊师傅", "焊接不锈钢薄板和管件,要求焊缝均匀美观。"),
+                   ("管道焊工", "负责设备管道和支架的焊接、切割,兼做简单的打磨。")],
         "duties": ["负责钢结构件焊接,会二保焊,焊缝平整美观。",
-                   "按图纸焊接不锈钢和碳钢工件,能看懂简单的机械图纸。",
-                   "负责设备管道和支架的焊接、切割,兼做简单的打磨。",
+                   "按图纸焊接碳钢工件,能看懂简单的机械图纸。",
                    "车间内焊接机架、护栏等产品,以二氧化碳气体保护焊为主。"],
         "reqs": ["须持特种作业操作证(熔化焊接与热切割作业),有两年以上焊接经验。",
                  "会电焊、二保焊,能独立看图施工,吃苦耐劳。", "会氩弧焊、能焊薄板不锈钢者优先,待遇从优。"],
@@ -185,7 +196,8 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("daily", 220, 6000, 9000), "shifts": ["flexible"],
     },
     "快递员": {
-        "titles": ["快递员", "快递派送员", "快递小哥(片区派件)", "收派员", "快递分拣员"],
+        "titles": ["快递员", "快递派送员", "快递小哥(片区派件)", "收派员",
+                   ("快递分拣员", "负责网点快件分拣、装车和巴枪扫描,夜班为主。")],
         "duties": ["负责片区内快件的派送和揽收,使用巴枪PDA扫描录入。",
                    "每天在网点分拣快件后按路线派送,服务态度好。",
                    "负责驿站快件出入库和附近小区的派送。"],
@@ -208,18 +220,19 @@ JOBS: dict[str, dict[str, Any]] = {
         "cert": ("货运资格证", 0.6), "pay": ("monthly", 7000, 12000), "shifts": ["flexible"],
     },
     "中式烹调师": {
-        "titles": ["厨师", "炒锅师傅", "粤菜厨师", "主厨/厨师长", "大厨", "砧板厨师", "厨师(中餐)"],
+        "titles": ["厨师", "炒锅师傅", "粤菜厨师", "大厨", "厨师(中餐)",
+                   ("主厨/厨师长", "负责厨房日常管理、菜品研发和成本控制。"),
+                   ("砧板厨师", "负责砧板切配和打荷配合,协助主厨完成出品。")],
         "duties": ["负责炒锅出品,保证菜品口味稳定、出菜及时。",
-                   "负责粤菜热菜制作,会做小炒、蒸菜和老火汤。",
-                   "负责砧板切配和打荷配合,协助主厨完成出品。",
-                   "负责厨房日常管理、菜品研发和成本控制。"],
+                   "负责粤菜热菜制作,会做小炒、蒸菜和老火汤。"],
         "reqs": ["有两年以上中餐厨房经验,持健康证。", "会做粤菜、家常菜,手脚麻利,能接受分班。",
                  "持厨师证(中式烹调师)者优先,待遇面议。"],
         "skills": ["炒锅烹饪", "刀工", "粤菜烹饪", "广式老火汤煲制", "蒸制烹饪", "打荷", "厨房食品安全", "菜品成本核算"],
         "cert": ("健康证", 0.7), "pay": ("monthly", 6000, 10000), "shifts": ["day"],
     },
     "中式面点师": {
-        "titles": ["点心师", "早茶点心师傅", "面点师", "白案师傅", "肠粉师傅"],
+        "titles": ["点心师", "早茶点心师傅", "面点师", "白案师傅",
+                   ("肠粉师傅", "负责早茶肠粉和蒸点出品,会调肠粉浆。")],
         "duties": ["负责早茶点心制作,会做虾饺、烧卖、叉烧包等传统点心。",
                    "负责包点、馒头和肠粉的制作出品。", "负责面点间日常出品,控制点心质量和损耗。"],
         "reqs": ["有一年以上点心或面点经验,持健康证。", "能早起上早班,会做广式点心者优先。"],
@@ -234,14 +247,17 @@ JOBS: dict[str, dict[str, Any]] = {
         "cert": ("健康证", 0.8), "pay": ("monthly", 5000, 7500), "shifts": ["day"],
     },
     "餐厅服务员": {
-        "titles": ["服务员", "楼面服务员", "茶楼服务员", "传菜员", "餐厅服务员"],
+        "titles": ["服务员", "楼面服务员", "餐厅服务员",
+                   ("茶楼服务员", "负责早茶茶位服务和传菜,热情接待客人。"),
+                   ("传菜员", "负责传菜、走菜和餐后收拾。")],
         "duties": ["负责餐前摆台、点菜、上菜和餐后收拾。", "负责早茶茶位服务和传菜,热情接待客人。", "负责宴会摆台和婚宴服务。"],
         "reqs": ["18-45周岁,形象端正,讲普通话,会粤语优先。", "无经验可培训,持健康证。"],
         "skills": ["餐桌服务", "传菜", "点菜服务", "茶位服务", "服务礼仪", "宴会服务"],
         "cert": ("健康证", 0.5), "pay": ("monthly", 4200, 5500), "shifts": ["day"],
     },
     "厨房帮工": {
-        "titles": ["帮厨", "厨房杂工", "洗碗工", "厨工(水台)"],
+        "titles": ["帮厨", "厨房杂工", ("洗碗工", "负责餐具清洗消毒和后厨卫生。"),
+                   ("厨工(水台)", "负责杀鱼、洗菜等原料初加工,协助厨师备料。")],
         "duties": ["负责洗菜、择菜、杀鱼等原料初加工,协助厨师备料。", "负责餐具清洗消毒和后厨卫生。"],
         "reqs": ["男女不限,60岁以下,身体健康,持健康证。", "勤快肯干,想学厨的可跟师傅学。"],
         "skills": ["原料初加工", "餐具清洗消毒", "厨房清洁", "食材验收"],
@@ -269,10 +285,12 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 4000, 6000), "shifts": ["day"],
     },
     "家政服务员": {
-        "titles": ["住家保姆", "家政服务员", "保姆(做饭+家务)", "钟点工", "家政阿姨", "不住家保姆"],
+        "titles": ["家政服务员", "保姆(做饭+家务)", "家政阿姨",
+                   ("住家保姆", "住在雇主家,负责日常清洁、做饭和衣物洗熨,照顾家中老人起居。"),
+                   ("钟点工", "按预约上门做钟点清洁,负责家居保洁和家电清洗。"),
+                   ("不住家保姆", "每天上门做家务,包括打扫卫生、买菜做饭,会煲汤。")],
         "duties": ["负责雇主家日常清洁、做饭和衣物洗熨,照顾家中老人起居。",
-                   "每天上门做家务,包括打扫卫生、买菜做饭,会煲汤。",
-                   "按预约上门做钟点清洁,负责家居保洁和家电清洗。"],
+                   "每天上门做家务,包括打扫卫生、买菜做饭,会煲汤。"],
         "reqs": ["35-55周岁,身体健康,持健康证,做事干净利落。", "有家政经验一年以上,会做粤菜家常菜优先。",
                  "持家政服务员证书者优先,公司免费岗前培训。"],
         "skills": ["家居清洁", "家常菜制作", "衣物洗涤熨烫", "居家老人陪伴", "家用电器使用", "广式老火汤煲制"],
@@ -296,7 +314,7 @@ JOBS: dict[str, dict[str, Any]] = {
         "cert": ("育婴员证", 0.5), "pay": ("monthly", 6500, 10000), "shifts": ["flexible"],
     },
     "养老护理员": {
-        "titles": ["养老护理员", "养老院护工", "护理员(养老机构)", "老人护工"],
+        "titles": ["养老护理员", "护理员(养老机构)", "老人护工", "养老院护工"],
         "duties": ["负责院内老人的生活照料、喂饭、翻身和清洁。", "照顾失能、半失能老人起居,协助服药和康复训练。"],
         "reqs": ["55岁以下,有爱心耐心,持养老护理员证优先。", "无经验可培训上岗,院方提供免费培训。"],
         "skills": ["老年人生活照料", "卧床老人护理", "失智老人照护", "协助服药", "康复训练协助"],
@@ -324,10 +342,11 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 6000, 9000), "shifts": ["flexible"],
     },
     "互联网营销师": {
-        "titles": ["带货主播", "直播带货主播", "主播(农产品直播)", "直播运营/场控", "短视频剪辑(带货)"],
+        "titles": ["带货主播", "直播带货主播", "主播(农产品直播)",
+                   ("直播运营/场控", "负责直播脚本策划、选品和直播间中控。"),
+                   ("短视频剪辑(带货)", "拍摄剪辑带货短视频,运营短视频账号。")],
         "duties": ["负责抖音直播间带货,讲解产品卖点,与粉丝互动。",
-                   "负责直播脚本策划、选品和直播间中控。",
-                   "拍摄剪辑带货短视频,运营短视频账号。"],
+                   "在直播间讲解产品、回答粉丝提问,配合场控完成每场销售目标。"],
         "reqs": ["口齿清晰,敢说会说,有直播经验者优先,新手可带。", "会用剪映等剪辑软件,熟悉抖音、视频号。",
                  "普通话标准,会本地方言更好,能接受晚班直播。"],
         "skills": ["直播销售", "直播话术与脚本", "短视频拍摄剪辑", "直播中控场控", "选品", "短视频账号运营"],
@@ -348,15 +367,19 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 4200, 6000), "shifts": ["two_shifts", "day"],
     },
     "汽车维修工": {
-        "titles": ["汽修师傅", "汽车维修工", "汽车机修工", "新能源汽车维修技师", "汽修学徒"],
-        "duties": ["负责车辆保养、底盘和发动机维修,能独立判断常见故障。", "负责新能源汽车的检测和维修保养。"],
+        "titles": ["汽修师傅", "汽车维修工", "汽车机修工",
+                   ("新能源汽车维修技师", "负责新能源汽车的检测和维修保养。"),
+                   ("汽修学徒", "跟师傅学汽车保养和维修,包教包会。")],
+        "duties": ["负责车辆保养、底盘和发动机维修,能独立判断常见故障。",
+                   "负责车辆日常保养、换油换胎和常见故障维修。"],
         "reqs": ["有汽修厂工作经验两年以上,持C1驾照。", "学徒包教包会,有汽修证优先。"],
         "skills": ["汽车保养", "发动机维修", "底盘维修", "汽车故障诊断", "新能源汽车维修", "汽车电器维修"],
         "pay": ("monthly", 6000, 10000), "shifts": ["day"],
     },
     "汽车美容装潢工": {
-        "titles": ["洗车工", "汽车美容技师", "贴膜师傅"],
-        "duties": ["负责车辆清洗、抛光打蜡和内饰清洁。", "负责汽车贴膜和汽车用品加装。"],
+        "titles": [("洗车工", "负责车辆清洗和内饰清洁。"), ("汽车美容技师", "负责车辆抛光打蜡、镀晶和内饰清洁。"),
+                   ("贴膜师傅", "负责汽车贴膜和汽车用品加装。")],
+        "duties": ["负责车辆清洗、抛光打蜡和内饰清洁。"],
         "reqs": ["手脚勤快,有洗车美容经验优先。"],
         "skills": ["汽车清洗", "抛光打蜡", "汽车贴膜", "内饰清洁"],
         "pay": ("monthly", 4500, 6500), "shifts": ["day"],
@@ -369,6 +392,7 @@ JOBS: dict[str, dict[str, Any]] = {
         "cert": ("保安证", 0.5), "pay": ("monthly", 3800, 5000), "shifts": ["two_shifts"],
     },
     "缝纫工": {
+        "mass": True,
         "titles": ["车缝工", "平车工", "衣车工(计件)", "车位", "熟手车工"],
         "duties": ["负责服装车缝,平车、拷边均可,流水线作业。", "负责牛仔裤车缝和整件缝制,多劳多得。"],
         "reqs": ["会平车或拷边,熟手优先,生手可学。", "有制衣厂经验一年以上。"],
@@ -467,15 +491,15 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 6500, 9500), "shifts": ["day"],
     },
     "木工": {
-        "titles": ["木工师傅", "实木家具木工", "装修木工"],
-        "duties": ["负责实木家具开料、榫卯制作和组装。", "负责装修现场木作和柜体制作。"],
+        "titles": ["木工师傅", "实木家具木工"],
+        "duties": ["负责实木家具开料、榫卯制作和组装。"],
         "reqs": ["有木工经验三年以上,会用木工机械。"],
         "skills": ["木家具制作", "榫卯制作", "装修木作", "木工机械使用"],
         "pay": ("monthly", 7000, 10000), "shifts": ["day"],
     },
     "美发师": {
-        "titles": ["发型师", "美发助理(学徒)", "理发师"],
-        "duties": ["负责顾客剪发、烫染和造型设计。", "负责洗发护发,协助发型师工作。"],
+        "titles": ["发型师", "理发师", ("美发助理(学徒)", "负责洗发护发,协助发型师工作。")],
+        "duties": ["负责顾客剪发、烫染和造型设计。"],
         "reqs": ["有美发经验优先,学徒包教。"],
         "skills": ["剪发", "烫发", "染发", "洗发护发", "吹风造型"],
         "pay": ("monthly", 5000, 9000), "shifts": ["day"],
@@ -495,7 +519,7 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 5000, 9000), "shifts": ["flexible"],
     },
     "营业员": {
-        "titles": ["门店导购", "营业员", "超市理货员"],
+        "titles": ["门店导购", "营业员"],
         "duties": ["负责门店商品陈列、补货和顾客接待。"],
         "reqs": ["18-45周岁,热情开朗,有零售经验优先。"],
         "skills": ["销售技巧", "商品陈列", "门店补货"],
@@ -523,8 +547,8 @@ JOBS: dict[str, dict[str, Any]] = {
         "pay": ("monthly", 3800, 5200), "shifts": ["flexible"],
     },
     "制冷空调系统安装维修工": {
-        "titles": ["空调安装工", "空调维修师傅", "中央空调安装工"],
-        "duties": ["负责家用空调安装、移机和维修,上门服务。", "负责中央空调和冷库设备的安装维护。"],
+        "titles": ["空调安装工", "空调维修师傅", ("中央空调安装工", "负责中央空调和冷库设备的安装维护。")],
+        "duties": ["负责家用空调安装、移机和维修,上门服务。"],
         "reqs": ["须持制冷证和高空作业证,有安装经验。"],
         "skills": ["家用空调安装", "制冷剂充注", "中央空调安装维修", "铜管焊接"],
         "cert": ("高空作业证", 0.7), "pay": ("monthly", 6000, 10000), "shifts": ["flexible"],
@@ -606,7 +630,7 @@ KINDS: dict[str, dict[str, float]] = {
 # occupation name from JOBS, or a dict with that "occ" and any fixed fields (title, text...).
 # ---------------------------------------------------------------------------------------------
 EMPLOYERS: list[tuple[str, str, str, str, bool, str, list[Any]]] = [
-    ("东莞市长盈精密电子有限公司", "441900", "电子信息制造", "factory", True,
+    ("东莞市长安恒盛精密电子有限公司", "441900", "电子信息制造", "factory", True,
      "我司位于东莞长安镇,主要生产手机结构件和连接器,员工两千多人。",
      ["生产操作工", "生产操作工", "电子设备装接工", "质检员", "叉车司机", "仓储管理员"]),
     ("东莞市塘厦智联科技有限公司", "441900", "电子信息制造", "factory", False,
@@ -636,7 +660,7 @@ EMPLOYERS: list[tuple[str, str, str, str, bool, str, list[Any]]] = [
     ("广州市天河区好帮手家政服务有限公司", "440106", "家政服务", "homecare", False,
      "天河老牌家政公司,服务家庭保洁、保姆、月嫂。",
      ["家政服务员", "母婴护理员", "母婴护理员", "保洁员", "收纳整理师"]),
-    ("广州市海珠区陶陶居粤菜酒家有限公司", "440105", "餐饮", "restaurant", False,
+    ("广州市海珠区福满楼粤菜酒家有限公司", "440105", "餐饮", "restaurant", False,
      "海珠区老字号粤菜酒家,早茶和晚市生意稳定。",
      ["中式烹调师", "中式烹调师", "中式面点师", "餐厅服务员"]),
     ("广州市花都区骏驰汽车零部件有限公司", "440114", "汽车零部件", "factory", True,
@@ -678,13 +702,13 @@ EMPLOYERS: list[tuple[str, str, str, str, bool, str, list[Any]]] = [
     ("中山市沙溪制衣有限公司", "442000", "服装纺织", "factory", False,
      "沙溪镇休闲服装厂,订单稳定。",
      ["缝纫工", "缝纫工", "质检员"]),
-    ("惠州市惠阳区德赛精密电子有限公司", "441303", "电子信息制造", "factory", True,
+    ("惠州市惠阳区鸿达精密电子有限公司", "441303", "电子信息制造", "factory", True,
      "惠阳新圩的电子厂,生产汽车电子和电池模组。",
      ["生产操作工", "生产操作工", "质检员", "电工", "注塑工"]),
     ("惠州市博罗县宏建建筑劳务有限公司", "441322", "建筑施工", "site", False,
      "承接博罗、惠州一带住宅和厂房工程的劳务分包。",
      ["钢筋工", "砌筑工", "架子工"]),
-    ("江门市蓬江区大长江摩托配件有限公司", "440703", "机械五金", "factory", False,
+    ("江门市蓬江区江盛摩托配件有限公司", "440703", "机械五金", "factory", False,
      "蓬江区摩托车配件厂,有冲压、焊接和机加工车间。",
      ["焊工", "数控车工", "钳工", "生产操作工"]),
     ("珠海市香洲区海湾度假酒店有限公司", "440402", "酒店旅游", "hotel", False,
@@ -708,7 +732,7 @@ EMPLOYERS: list[tuple[str, str, str, str, bool, str, list[Any]]] = [
     ("英德市英红工业园华科电子有限公司", "441881", "电子信息制造", "factory", True,
      "公司位于英德市英红工业园,是英德本地的电子厂,生产电源和线材。",
      ["生产操作工", "生产操作工", "电子设备装接工", "质检员", "叉车司机", "电工"]),
-    ("英德市英红镇红旗茶业有限公司", "441881", "茶叶种植加工", "farm", False,
+    ("英德市英红镇云岭茶业有限公司", "441881", "茶叶种植加工", "farm", False,
      "英德红茶产区的茶企,自有茶园八百亩,有线上网店和直播间。",
      ["茶叶加工工", "茶叶加工工", "茶艺师", "互联网营销师", "电商客服"]),
     ("英德市连江口粤香餐饮管理有限公司", "441881", "餐饮", "restaurant", False,
@@ -720,14 +744,14 @@ EMPLOYERS: list[tuple[str, str, str, str, bool, str, list[Any]]] = [
     ("英德市华南建材有限公司", "441881", "建材", "factory", False,
      "英德的水泥和商品混凝土企业。",
      ["叉车司机", "货车司机", "电工", "焊工"]),
-    ("英德市宝晶宫旅游度假有限公司", "441881", "酒店旅游", "hotel", False,
-     "英德景区酒店,旺季游客多。",
+    ("英德市连江口山水度假酒店有限公司", "441881", "酒店旅游", "hotel", False,
+     "英德连江口镇的度假酒店,靠近景区,旺季游客多。",
      ["客房服务员", "中式烹调师", "保安员", "民宿管家"]),
     ("连州市菜心农业发展有限公司", "441882", "农业", "farm", False,
      "连州菜心种植基地,合作社加公司模式,产品供应大湾区。",
      ["农业技术员", "生产操作工", "电子商务师", "互联网营销师"]),
-    ("连州市地下河旅游酒店有限公司", "441882", "酒店旅游", "hotel", False,
-     "连州地下河景区配套酒店和餐厅。",
+    ("连州市湟川旅游酒店有限公司", "441882", "酒店旅游", "hotel", False,
+     "连州城郊的旅游酒店和餐厅,接待地下河、湟川三峡的游客。",
      ["中式烹调师", "餐厅服务员", "民宿管家", "保洁员"]),
     ("连州市顺风快递服务有限公司", "441882", "快递物流", "logistics", False,
      "连州城区快递网点,也做乡镇快递进村。",
@@ -735,7 +759,7 @@ EMPLOYERS: list[tuple[str, str, str, str, bool, str, list[Any]]] = [
     ("清远市清城区康宝母婴护理中心", "441802", "母婴护理", "homecare", False,
      "清城区月子中心和母婴上门护理服务机构。",
      ["母婴护理员", "母婴护理员", "育婴员", "家政服务员"]),
-    ("清远市清城区高新区广汽零部件有限公司", "441802", "汽车零部件", "factory", True,
+    ("清远市清城区高新区宏远汽车零部件有限公司", "441802", "汽车零部件", "factory", True,
      "清远高新区的汽车零部件厂,有冲压焊接生产线。",
      ["生产操作工", "焊工", "焊工", "数控车工", "质检员"]),
     ("清远市清新区太平物流有限公司", "441803", "快递物流", "logistics", False,
@@ -810,7 +834,7 @@ EMPLOYERS: list[tuple[str, str, str, str, bool, str, list[Any]]] = [
     ("廉江市小家电制造有限公司", "440881", "家电制造", "factory", False,
      "廉江安铺的小家电厂,生产电饭锅和电水壶。",
      ["生产操作工", "注塑工", "家用电器产品维修工"]),
-    ("徐闻县菠萝的海农产品有限公司", "440825", "农产品加工", "farm", False,
+    ("徐闻县曲界菠萝农产品有限公司", "440825", "农产品加工", "farm", False,
      "徐闻菠萝收购加工和直播销售。",
      ["包装工", "互联网营销师", "水产养殖员"]),
     ("普宁市流沙服装电商有限公司", "445281", "服装电商", "office", False,
@@ -822,7 +846,7 @@ EMPLOYERS: list[tuple[str, str, str, str, bool, str, list[Any]]] = [
     ("江门市新会区陈皮村农业有限公司", "440705", "农业", "farm", False,
      "新会陈皮种植和加工企业。",
      ["中药材种植员", "生产操作工"]),
-    ("韶关市曲江区韶钢机械有限公司", "440205", "机械五金", "factory", True,
+    ("韶关市曲江区鑫力机械有限公司", "440205", "机械五金", "factory", True,
      "曲江区的钢结构和机械加工企业。",
      ["焊工", "焊工", "电工", "钳工"]),
     ("湛江市赤坎区同城配送服务有限公司", "440802", "同城配送", "logistics", False,
@@ -874,7 +898,7 @@ SPECIAL_POSTINGS: list[tuple[str, dict[str, Any]]] = [
           "lodging": True, "meals": True, "insurance": True, "campaign": "南粤春暖"}),
     ("英德市英红工业园华科电子有限公司", {"occ": "焊工", "title": "电焊学徒",
           "text": "没有经验可以学,厂里师傅带,学会二保焊后转正,学徒期间包吃住。",
-          "lodging": True, "meals": True, "skills": ["二氧化碳气体保护焊"]}),
+          "lodging": True, "meals": True, "skills": ["二氧化碳气体保护焊"], "cert": ""}),
     ("英德市贴心家政服务有限公司", {"occ": "家政服务员", "title": "住家保姆(英德城区)",
           "text": "英德城区一户人家请住家保姆,照顾一位八十岁老人,做一日三餐,会煲汤,要求勤快干净。包吃住。",
           "lodging": True, "meals": True}),
@@ -884,13 +908,13 @@ SPECIAL_POSTINGS: list[tuple[str, dict[str, Any]]] = [
     ("清远市清城区康宝母婴护理中心", {"occ": "母婴护理员", "title": "清远月子中心母婴护理师",
           "text": "清远市区月子中心招母婴护理师,负责产妇和宝宝护理,提供宿舍和工作餐,上四休二。",
           "lodging": True, "meals": True, "insurance": True}),
-    ("广州市海珠区陶陶居粤菜酒家有限公司", {"occ": "厨房帮工", "title": "厨房学徒(想学厨师的来)",
+    ("广州市海珠区福满楼粤菜酒家有限公司", {"occ": "厨房帮工", "title": "厨房学徒(想学厨师的来)",
           "text": "酒家后厨招学徒,先做洗菜、切配和打荷,师傅带你学粤菜厨师手艺,包吃住。",
           "lodging": True, "meals": True}),
     ("佛山市顺德区美澳电器有限公司", {"occ": "生产操作工", "title": "家电厂普工 日结/长期均可",
           "text": "顺德北滘家电厂招普工,流水线组装电饭煲,日结或做长期都可以,长期包吃住,有夫妻房。",
           "lodging": True, "meals": True, "couple": True, "campaign": "民营企业服务月"}),
-    ("东莞市长盈精密电子有限公司", {"occ": "生产操作工", "title": "东莞普工 包吃住 两班倒",
+    ("东莞市长安恒盛精密电子有限公司", {"occ": "生产操作工", "title": "东莞普工 包吃住 两班倒",
          "text": "东莞长安镇电子厂普工,两班倒,包吃住,宿舍八人间有空调热水,每月准时发薪。",
          "lodging": True, "meals": True, "insurance": True, "shifts": "two_shifts", "campaign": "南粤春暖"}),
     ("东莞市塘厦智联科技有限公司", {"occ": "生产操作工", "title": "普工(不包住,有住房补贴)",
@@ -904,7 +928,7 @@ SPECIAL_POSTINGS: list[tuple[str, dict[str, Any]]] = [
           "lodging": True, "meals": False}),
     ("广州市番禺区星播电商产业园有限公司", {"occ": "互联网营销师", "title": "带货主播(服装)",
          "text": "服装直播间招带货主播,身高160以上,上镜自然,会搭配衣服。底薪加提成,新手有老主播带。"}),
-    ("英德市英红镇红旗茶业有限公司", {"occ": "互联网营销师", "title": "英德红茶直播带货主播",
+    ("英德市英红镇云岭茶业有限公司", {"occ": "互联网营销师", "title": "英德红茶直播带货主播",
           "text": "在茶园直播间卖英德红茶,介绍茶叶冲泡和产地故事,会讲粤语或客家话加分。",
           "lodging": True, "meals": True}),
     ("连州市菜心农业发展有限公司", {"occ": "互联网营销师", "title": "连州菜心直播带货",
@@ -930,7 +954,7 @@ SPECIAL_POSTINGS: list[tuple[str, dict[str, Any]]] = [
     ("乐昌市北乡机械制造有限公司", {"occ": "电工", "title": "电工(持证) 乐昌工业园",
           "text": "乐昌机械厂招持证电工,负责车间设备电气维修,有低压电工操作证,包吃住。",
           "lodging": True, "meals": True, "cert": "电工证"}),
-    ("韶关市曲江区韶钢机械有限公司", {"occ": "焊工", "title": "钢结构电焊工",
+    ("韶关市曲江区鑫力机械有限公司", {"occ": "焊工", "title": "钢结构电焊工",
           "text": "曲江钢结构车间招电焊工,会二保焊和手工电弧焊,持焊工证,长白班。", "cert": "焊工证"}),
     ("四会市宏兴金属制品有限公司", {"occ": "焊工", "title": "氩弧焊师傅(不锈钢厨具)",
           "text": "四会不锈钢厨具厂招氩弧焊师傅,焊薄板不锈钢,要求焊缝美观,计件工资高。"}),
@@ -941,7 +965,7 @@ SPECIAL_POSTINGS: list[tuple[str, dict[str, Any]]] = [
           "text": "古镇灯饰厂招装配普工,组装吊灯和吸顶灯,坐着做,包吃住。", "lodging": True, "meals": True}),
     ("清远市清新区太平物流有限公司", {"occ": "钳工", "title": "机修工(会电焊优先)",
           "text": "清新区物流园设备机修,负责输送线和叉车的简单维修,会电焊、懂电工优先。"}),
-    ("广州市海珠区陶陶居粤菜酒家有限公司", {"occ": "中式面点师", "title": "广式点心师傅(虾饺烧卖)",
+    ("广州市海珠区福满楼粤菜酒家有限公司", {"occ": "中式面点师", "title": "广式点心师傅(虾饺烧卖)",
           "text": "海珠区酒家早茶部招点心师傅,主做虾饺、烧卖、叉烧包和肠粉,早班,包吃住。",
           "lodging": True, "meals": True}),
     ("佛山市顺德区大良凤城酒家有限公司", {"occ": "中式烹调师", "title": "顺德菜厨师",
@@ -956,8 +980,8 @@ SPECIAL_POSTINGS: list[tuple[str, dict[str, Any]]] = [
 CLOSED_POSTINGS: list[tuple[str, str, dict[str, Any]]] = [
     ("英德市英红工业园华科电子有限公司", "filled", {"occ": "生产操作工", "title": "普工(已招满)"}),
     ("英德市贴心家政服务有限公司", "expired", {"occ": "母婴护理员", "title": "月嫂(春节单)"}),
-    ("广州市海珠区陶陶居粤菜酒家有限公司", "filled", {"occ": "中式烹调师", "title": "粤菜厨师(已满)"}),
-    ("东莞市长盈精密电子有限公司", "draft", {"occ": "电子设备装接工", "title": "SMT操作员(草稿)"}),
+    ("广州市海珠区福满楼粤菜酒家有限公司", "filled", {"occ": "中式烹调师", "title": "粤菜厨师(已满)"}),
+    ("东莞市长安恒盛精密电子有限公司", "draft", {"occ": "电子设备装接工", "title": "SMT操作员(草稿)"}),
     ("佛山市南海区金峰铝材五金有限公司", "expired", {"occ": "焊工", "title": "电焊工(旧岗位)"}),
 ]
 
@@ -1314,18 +1338,41 @@ def _pay_fields(rng: random.Random, county: str, pay: tuple[Any, ...]) -> tuple[
     )
 
 
+def _title(entry: str | tuple[str, str]) -> str:
+    return entry if isinstance(entry, str) else entry[0]
+
+
 def _posting(
-    rng: random.Random, number: int, employer: int, spec: dict[str, Any], status: str = "招聘中"
+    rng: random.Random,
+    number: int,
+    employer: int,
+    spec: dict[str, Any],
+    used: dict[tuple[int, str], set[str]],
+    status: str = "招聘中",
 ) -> dict[str, Any]:
-    name, county, _industry, kind, _base, about, _jobs = EMPLOYERS[employer]
+    _name, county, _industry, kind, _base, about, _jobs = EMPLOYERS[employer]
     job = JOBS[spec["occ"]]
     odds = KINDS[kind]
-    title = spec.get("title") or rng.choice(job["titles"])
-    lodging = spec.get("lodging", rng.random() < odds["lodging"])
-    meals = spec.get("meals", rng.random() < odds["meals"])
+    duty = None
+    if spec.get("title"):
+        title = spec["title"]
+    else:
+        taken = used.setdefault((employer, spec["occ"]), set())
+        fresh = [t for t in job["titles"] if _title(t) not in taken] or job["titles"]
+        choice = rng.choice(fresh)
+        title, duty = (choice, None) if isinstance(choice, str) else choice
+        taken.add(title)
+    promised = "包吃住" in title or ("住家" in title and "不住家" not in title)
+    lodging = spec.get("lodging", promised or rng.random() < odds["lodging"])
+    if "不住家" in title or "钟点工" in title:  # works by the hour or goes home at night
+        lodging = False
+    meals = spec.get("meals", promised or rng.random() < odds["meals"])
     insurance = spec.get("insurance", rng.random() < odds["insurance"])
     couple = spec.get("couple", lodging and rng.random() < odds["couple"])
-    headcount = rng.choice([1, 2, 3, 5, 5, 8, 10, 20, 30, 50]) if kind == "factory" else rng.choice([1, 1, 2, 2, 3, 5])
+    if job.get("mass") and kind == "factory":
+        headcount = rng.choice([5, 8, 10, 10, 20, 30, 50])
+    else:
+        headcount = rng.choice([1, 1, 2, 2, 3, 5])
     pay_fields, pay_text = _pay_fields(rng, county, job["pay"])
     skills = spec.get("skills") or rng.sample(job["skills"], k=min(len(job["skills"]), rng.choice([2, 3, 3])))
     preferred = [s for s in job["skills"] if s not in skills]
@@ -1339,11 +1386,12 @@ def _posting(
             body = about + body
         description = body + pay_text
     else:
-        duty = rng.choice(job["duties"])
+        duty = duty or rng.choice(job["duties"])
         req = rng.choice(job["reqs"])
         closing = rng.choice(CLOSINGS).format(place=PLACES[county][-2:])
+        role = re.sub(r"\(.*?\)", "", title).split(" ")[0]
         description = (
-            f"{about}现招{title}{headcount}名。{duty}{req}{pay_text}"
+            f"{about}现招{role}{headcount}名。{duty}{req}{pay_text}"
             f"{_benefit_text(lodging, meals, insurance, couple, rng)}{closing}"
         )
     campaign = spec.get("campaign", rng.choice(["", "", "", "", "南粤春暖", "民营企业服务月"]))
@@ -1393,7 +1441,8 @@ def build(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     specs.extend((index[name], spec, "招聘中") for name, spec in SPECIAL_POSTINGS)
     status_label = {"filled": "已招满", "expired": "已过期", "draft": "草稿"}
     specs.extend((index[name], spec, status_label[status]) for name, status, spec in CLOSED_POSTINGS)
-    postings = [_posting(rng, n + 1, i, spec, status) for n, (i, spec, status) in enumerate(specs)]
+    used: dict[tuple[int, str], set[str]] = {}
+    postings = [_posting(rng, n + 1, i, spec, used, status) for n, (i, spec, status) in enumerate(specs)]
 
     providers = [
         {
@@ -1407,12 +1456,29 @@ def build(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
         }
         for i, (name, kind, county, address) in enumerate(PROVIDERS)
     ]
-    programs, sessions = [], []
+    programs: list[dict[str, Any]] = []
+    sessions: list[dict[str, Any]] = []
     rows = [(*row, "已发布") for row in PROGRAMS] + [
         (*row[:-1], {"closed": "已关闭", "draft": "草稿"}[row[-1]]) for row in CLOSED_PROGRAMS
     ]
     for n, row in enumerate(rows, start=1):
-        provider, title, brand, occupation, skills, cert, level, delivery, county, hours, fee, free, sub, text, status = row
+        (
+            provider,
+            title,
+            brand,
+            occupation,
+            skills,
+            cert,
+            level,
+            delivery,
+            county,
+            hours,
+            fee,
+            free,
+            sub,
+            text,
+            status,
+        ) = row
         key = "free" if free else "subsidised"
         eligibility = rng.choice(ELIGIBILITY[key]).format(fee=fee)
         program_id = f"eval-prog-{n:02d}"
