@@ -26,6 +26,7 @@ from .documents import (
     program_documents,
 )
 from .query import FACETS, Kind, SearchQuery, SearchResult, Suggestion
+from .understanding import understand
 
 CHUNK = 2000
 
@@ -79,6 +80,8 @@ def _label_facets(result: SearchResult) -> None:
 
 
 def search_run(*, query: SearchQuery) -> SearchResult:
+    """Search with the query as understood (benefit words become filters, padding words go)."""
+    query = understand(query)
     result = get_backend().search(query)
     if query.facets:
         for name in FACETS:  # the same keys from every backend, empty or not
