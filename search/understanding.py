@@ -45,7 +45,7 @@ def understand(query: SearchQuery) -> SearchQuery:
     text = normalise(query.text)
     if not text:
         return query
-    flags: dict[str, bool] = {}
+    flags: set[str] = set()
     kept: list[str] = []
     last = 0
     for found in _WORDS.finditer(text):
@@ -55,9 +55,16 @@ def understand(query: SearchQuery) -> SearchQuery:
         last = found.end()
         if not negated:  # 不包住 asks for nothing we can filter on: dropped, not inverted
             for flag in _FLAGS.get(word, ()):
-                flags[flag] = True
+                flags.add(flag)
     kept.append(text[last:])
     rest = " ".join(" ".join(kept).split())
     if rest == text and not flags:
         return query
-    return replace(query, text=rest, **flags)
+    return replace(
+        query,
+        text=rest,
+        lodging=query.lodging or "lodging" in flags,
+        meals=query.meals or "meals" in flags,
+        social_insurance=query.social_insurance or "social_insurance" in flags,
+        free_or_subsidised=query.free_or_subsidised or "free_or_subsidised" in flags,
+    )

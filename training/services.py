@@ -8,10 +8,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from backend.accounts.policies import covers, is_admin, role_of
+from backend.accounts.policies import is_admin, role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.common.validation import apply_fields, validate_instance
-from backend.workers.models import WorkerProfile
+from backend.workers.services import can_manage_worker, worker_acted_for
 from search.query import Kind
 from search.sync import enqueue_refresh
 
@@ -122,26 +122,11 @@ def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Ses
     return session
 
 
-def _can_act_for_worker(actor: Any, worker: WorkerProfile) -> bool:
-    role = role_of(actor)
-    if role == "admin":
-        return True
-    if role == "worker":
-        return worker.user_id == actor.pk
-    return role == "service_staff" and covers(actor, worker.current_division_id)
-
-
 @transaction.atomic
 def enrolment_apply(*, actor: Any, data: dict[str, Any]) -> Enrolment:
     """A worker applies for a session (or staff apply on their behalf)."""
     session: Session = data["session"]
-    worker: WorkerProfile | None = data.get("worker")
-    if worker is None and role_of(actor) == "worker":
-        worker = WorkerProfile.objects.filter(user=actor).first()
-    if worker is None:
-        raise ValidationFailed.for_field("worker", "required", "请先完善个人资料。")
-    if not _can_act_for_worker(actor, worker):
-        raise PermissionDenied("只能为本人或本服务中心辖区的劳动者报名。")
+    worker = worker_acted_for(actor=actor, worker=data.get("worker"), denied="只能为本人或本服务中心辖区的劳动者报名。")
     session = Session.objects.select_for_update().select_related("program").get(pk=session.pk)
     if session.program.status != Program.Status.PUBLISHED or session.status != Session.Status.OPEN:
         raise Conflict("该班次当前不接受报名。", code="session_not_open")
@@ -177,7 +162,7 @@ def enrolment_set_status(*, actor: Any, enrolment: Enrolment, data: dict[str, An
         return enrolment
     is_provider = can_manage_provider(actor, enrolment.session.program.provider)
     if not is_provider and not (
-        new == Enrolment.Status.DROPPED and _can_act_for_worker(actor, enrolment.worker)
+        new == Enrolment.Status.DROPPED and can_manage_worker(actor, enrolment.worker)
     ):
         raise PermissionDenied("无权修改该报名的状态。")
     if new not in _ENROLMENT_TRANSITIONS[Enrolment.Status(enrolment.status)]:

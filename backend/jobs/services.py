@@ -12,7 +12,7 @@ from backend.accounts.policies import covers, is_admin, role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.common.validation import apply_fields, validate_instance
 from backend.common.validators import normalise_credit_code
-from backend.workers.models import WorkerProfile
+from backend.workers.services import can_manage_worker, worker_acted_for
 from search.query import Kind
 from search.sync import enqueue_refresh
 
@@ -168,26 +168,11 @@ def posting_expire_due(*, today: dt.date | None = None) -> int:
     return len(ids)
 
 
-def _can_act_for_worker(actor: Any, worker: WorkerProfile) -> bool:
-    role = role_of(actor)
-    if role == "admin":
-        return True
-    if role == "worker":
-        return worker.user_id == actor.pk
-    return role == "service_staff" and covers(actor, worker.current_division_id)
-
-
 @transaction.atomic
 def application_create(*, actor: Any, data: dict[str, Any]) -> Application:
     """A worker applies to a posting, or service staff refer a worker (推荐)."""
     posting: Posting = data["posting"]
-    worker: WorkerProfile | None = data.get("worker")
-    if worker is None and role_of(actor) == "worker":
-        worker = WorkerProfile.objects.filter(user=actor).first()
-    if worker is None:
-        raise ValidationFailed.for_field("worker", "required", "请先完善个人资料。")
-    if not _can_act_for_worker(actor, worker):
-        raise PermissionDenied("只能为本人或本服务中心辖区的劳动者投递。")
+    worker = worker_acted_for(actor=actor, worker=data.get("worker"), denied="只能为本人或本服务中心辖区的劳动者投递。")
     if posting.status != Posting.Status.PUBLISHED:
         raise Conflict("该岗位当前不在招聘中。", code="posting_not_open")
     if role_of(actor) != "worker" and not worker.consent_share_with_employers:
@@ -215,7 +200,7 @@ def application_update(*, actor: Any, application: Application, data: dict[str, 
     """Employers move an application along; the worker (or their staff) may withdraw it."""
     new = data.get("status", application.status)
     owns_posting = can_manage_posting(actor, application.posting)
-    for_worker = _can_act_for_worker(actor, application.worker)
+    for_worker = can_manage_worker(actor, application.worker)
     if new == Application.Status.WITHDRAWN:
         allowed = for_worker
     else:

@@ -32,6 +32,18 @@ def can_manage_worker(user: Any, worker: WorkerProfile) -> bool:
     return role == "service_staff" and covers(user, worker.current_division_id)
 
 
+def worker_acted_for(*, actor: Any, worker: WorkerProfile | None, denied: str) -> WorkerProfile:
+    """The worker an application or enrolment is for: the one named, or the actor's own profile;
+    refused unless the actor is that worker, staff covering their county, or an admin."""
+    if worker is None and role_of(actor) == "worker":
+        worker = WorkerProfile.objects.filter(user=actor).first()
+    if worker is None:
+        raise ValidationFailed.for_field("worker", "required", "请先完善个人资料。")
+    if not can_manage_worker(actor, worker):
+        raise PermissionDenied(denied)
+    return worker
+
+
 def _set_id_number(worker: WorkerProfile, raw: str | None) -> None:
     number = normalise_id_number(raw or "")
     if number:
