@@ -126,7 +126,9 @@ def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Ses
 def enrolment_apply(*, actor: Any, data: dict[str, Any]) -> Enrolment:
     """A worker applies for a session (or staff apply on their behalf)."""
     session: Session = data["session"]
-    worker = worker_acted_for(actor=actor, worker=data.get("worker"), denied="只能为本人或本服务中心辖区的劳动者报名。")
+    worker = worker_acted_for(
+        actor=actor, worker=data.get("worker"), denied="只能为本人或本服务中心辖区的劳动者报名。"
+    )
     session = Session.objects.select_for_update().select_related("program").get(pk=session.pk)
     if session.program.status != Program.Status.PUBLISHED or session.status != Session.Status.OPEN:
         raise Conflict("该班次当前不接受报名。", code="session_not_open")

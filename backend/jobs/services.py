@@ -172,7 +172,9 @@ def posting_expire_due(*, today: dt.date | None = None) -> int:
 def application_create(*, actor: Any, data: dict[str, Any]) -> Application:
     """A worker applies to a posting, or service staff refer a worker (推荐)."""
     posting: Posting = data["posting"]
-    worker = worker_acted_for(actor=actor, worker=data.get("worker"), denied="只能为本人或本服务中心辖区的劳动者投递。")
+    worker = worker_acted_for(
+        actor=actor, worker=data.get("worker"), denied="只能为本人或本服务中心辖区的劳动者投递。"
+    )
     if posting.status != Posting.Status.PUBLISHED:
         raise Conflict("该岗位当前不在招聘中。", code="posting_not_open")
     if role_of(actor) != "worker" and not worker.consent_share_with_employers:
