@@ -27,5 +27,6 @@ urlpatterns = [
     path("imports/", include("backend.imports.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("search/suggest/", SuggestView.as_view(), name="search-suggest"),
+    path("", include("matching.urls")),
     path("", include(router.urls)),
 ]

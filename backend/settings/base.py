@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "backend.demo",
     "training",
     "search",
+    "matching",
 ]
 
 MIDDLEWARE = [
@@ -182,4 +183,5 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "expire-due-postings": {"task": "jobs.expire_due_postings", "schedule": 60 * 60 * 6},
     "search-sweep": {"task": "search.sweep", "schedule": 60 * 30},
+    "matching-sweep": {"task": "matching.sweep", "schedule": 60 * 30},
 }

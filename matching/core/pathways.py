@@ -1,0 +1,161 @@
+"""Skill-gap pathways ("train for this job"): the open sessions that teach a job's missing required
+skills or award its missing certificate/level, vectorised over sessions and over the jobs asked.
+
+The gap of a job = required skills not held + the required certificate when it is not held at the
+required level. coverage = (missing skills taught + 1 if it awards the certificate at the required
+level or better) / size of the gap. Sessions must pass the worker's own constraints (commute
+limit unless willing to relocate; online always passes) and must not start before the worker is
+available. Ranked by coverage, then distance in 10 km bands, then start date in 7-day bands, then
+cost (free, subsidised, paid; then the fee), then exact distance: the bands let an equally near,
+equally soon free session beat a paid one a few kilometres closer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from .candidates import entry_terms, nearest_chord2
+from .catalogue import NO_DATE, Catalogue
+from .geo import chord_to_km
+from .sparse import gather_rows
+from .types import Pathway, WorkerData
+from .workers import HELD_NO_LEVEL, WorkerBlock, prepare
+
+DISTANCE_BAND_KM = 10.0
+START_BAND_DAYS = 7
+
+
+def pathways_for(
+    block: WorkerBlock, b: int, catalogue: Catalogue, job_indices: Sequence[int] | np.ndarray, *, k: int = 3
+) -> list[list[Pathway]]:
+    """Pathways for worker b of a block and each job row in job_indices ([] when nothing is missing)."""
+    cat = catalogue
+    jobs = np.asarray(job_indices, dtype=np.int64)
+    out: list[list[Pathway]] = [[] for _ in range(len(jobs))]
+    lo, hi = cat.kind_range("training")
+    if hi == lo or len(jobs) == 0:
+        return out
+    n_sessions = hi - lo
+    job_of, cols = gather_rows(cat.required.indptr, cat.required.indices, jobs)
+    lacking = block.held[b][cols] == 0
+    miss_job, miss_col = job_of[lacking], cols[lacking]
+    n_missing = np.bincount(miss_job, minlength=len(jobs))
+    cert = cat.certificate[jobs]
+    need = cat.cert_level[jobs].astype(np.int16)
+    held_level = np.where(cert >= 0, block.cert_level[b, np.maximum(cert, 0)], 0).astype(np.int16)
+    level_ok = (held_level > 0) & ((need == 0) | ((held_level != HELD_NO_LEVEL) & (held_level <= need)))
+    cert_missing = (cert >= 0) & ~level_ok
+    gap = n_missing + cert_missing
+    if not gap.any():
+        return out
+
+    # (job, session) -> missing skills it teaches, + 1 where it awards the missing certificate
+    by_skill = cat.training_by_skill
+    which, sessions = gather_rows(by_skill.indptr, by_skill.indices, miss_col)
+    keys = [miss_job[which].astype(np.int64) * n_sessions + sessions]
+    s_level = cat.cert_level[lo:hi]
+    for j in np.flatnonzero(cert_missing).tolist():
+        awarding = cat.sessions_by_certificate.get(int(cert[j]))
+        if awarding is None:
+            continue
+        if need[j] > 0:
+            awarding = awarding[(s_level[awarding] > 0) & (s_level[awarding] <= need[j])]
+        keys.append(j * n_sessions + awarding.astype(np.int64))
+    pair_key, pair_count = np.unique(np.concatenate(keys), return_counts=True)
+    if len(pair_key) == 0:
+        return out
+    pair_job, pair_session = pair_key // n_sessions, pair_key % n_sessions
+
+    # which sessions the worker can take, and how far they are (only the sessions that matter)
+    sessions, inverse = np.unique(pair_session, return_inverse=True)
+    rows_ = sessions + lo
+    ok, _ = entry_terms(block, np.full(len(sessions), b), rows_, cat, wages=False)
+    available = int(block.available[b])
+    start = cat.start[rows_].astype(np.int64)
+    if available != NO_DATE:
+        ok &= (start == NO_DATE) | (start >= available)
+    best = nearest_chord2(
+        cat.unit[rows_], np.broadcast_to(block.places[b], (len(sessions), *block.places.shape[1:]))
+    )
+    km = np.where(np.isinf(best) | cat.online[rows_], np.nan, chord_to_km(np.sqrt(best)))
+    keep = ok[inverse]
+    pair_job, pair_session, inverse = pair_job[keep], pair_session[keep], inverse[keep]
+    coverage = pair_count[keep] / gap[pair_job]
+    dist = np.nan_to_num(km, nan=0.0)[inverse]  # online: nothing to travel
+    free, subsidised = cat.free[rows_][inverse], cat.subsidised[rows_][inverse]
+    cost_rank = np.where(free, 0, np.where(subsidised, 1, 2))
+    start_band = np.where(start == NO_DATE, np.iinfo(np.int64).max // 2, start // START_BAND_DAYS)[inverse]
+    order = np.lexsort(
+        (
+            pair_session,
+            dist,
+            cat.fee[rows_][inverse],
+            cost_rank,
+            start_band,
+            np.floor(dist / DISTANCE_BAND_KM),
+            -coverage,
+            pair_job,
+        )
+    )
+    first = np.searchsorted(pair_job[order], np.arange(len(jobs)))
+    rank = np.arange(len(order)) - first[pair_job[order]]
+    chosen = order[rank < k]
+
+    names = cat.skill_names
+    missing_of: dict[int, set[int]] = {}
+    for j, c in zip(miss_job.tolist(), miss_col.tolist(), strict=True):
+        missing_of.setdefault(j, set()).add(c)
+    c_job, c_session = pair_job[chosen], pair_session[chosen]
+    c_rows = c_session + lo
+    c_km = km[inverse[chosen]]
+    c_good = (free | subsidised)[chosen]
+    c_cov = coverage[chosen]
+    c_dist = dist[chosen]
+    c_cert = cat.certificate[c_rows]
+    c_start = cat.start[c_rows]
+    columns = zip(
+        c_job.tolist(),
+        c_rows.tolist(),
+        c_km.tolist(),
+        c_good.tolist(),
+        c_cov.tolist(),
+        c_dist.tolist(),
+        c_cert.tolist(),
+        c_start.tolist(),
+        cat.ids[c_rows].tolist(),
+        cat.program_ids[c_rows].tolist(),
+        cat.online[c_rows].tolist(),
+        strict=True,
+    )
+    certificate_name = cat.taxonomy.certificate_name
+    for j, row, distance, good, cov, travel, cert_col, day, session_id, program_id, is_online in columns:
+        gap_cols = missing_of.get(j, set())
+        taught = cat.required.indices[cat.required.indptr[row] : cat.required.indptr[row + 1]].tolist()
+        out[j].append(
+            Pathway(
+                session_id=session_id,
+                program_id=None if program_id < 0 else program_id,
+                title=str(cat.titles[row]),
+                covers_skills=[names[c] for c in taught if c in gap_cols],
+                awards_certificate=None
+                if cert_col < 0
+                else certificate_name(int(cat.certificate_ids[cert_col])),
+                coverage=round(cov, 4),
+                distance_km=None if math.isnan(distance) else round(distance, 1),
+                start_date=None if day == NO_DATE else dt.date.fromordinal(day),
+                free_or_subsidised=good,
+                score=round(cov / (1.0 + travel / 100.0) * (1.0 if good else 0.8), 4),
+                online=is_online,
+            )
+        )
+    return out
+
+
+def pathways(worker: WorkerData, catalogue: Catalogue, job_index: int, *, k: int = 3) -> list[Pathway]:
+    """Open sessions that close job row `job_index`'s gap for this worker, best first."""
+    block = prepare([worker], catalogue, kind="job")
+    return pathways_for(block, 0, catalogue, [job_index], k=k)[0]

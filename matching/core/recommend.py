@@ -1,0 +1,182 @@
+"""Recommendations: generate → pairwise → score → sort → explain the top k → pathways.
+
+`recommend` serves one worker (live API, the preview at the window); `recommend_batch` serves
+many: workers are prepared in blocks, one sparse product per block and chunk of items, the
+constraints, features and ranker run over every (worker, candidate) pair of the block at once,
+and only the final per-worker sort, explanations and pathways are per worker. Both give the same
+recommendations for the same worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .candidates import generate_block
+from .catalogue import DEFAULT_CHUNK, Catalogue
+from .explain import explain_rows
+from .features import IDX, pairwise_block
+from .pathways import pathways_for
+from .rankers import Ranker
+from .types import Explanation, Kind, Pathway, Recommendation, WorkerData
+from .workers import MALANHUA, WorkerBlock, prepare
+
+CANDIDATES = 200
+PATHWAYS = 3
+BLOCK_SIZE = 128
+
+
+def _reason(block: WorkerBlock, b: int, cat: Catalogue, index: int, x: np.ndarray) -> str:
+    """Why a training is recommended directly, most specific first."""
+    brand = int(cat.brand[index])
+    if block.business[b] and brand >= 0 and cat.brands[brand] == MALANHUA:
+        return "start_business"
+    if x[IDX["certificate_upgrade"]] > 0:
+        return "upgrade_certificate"
+    if x[IDX["occupation_match"]] > 0:
+        return "desired_occupation"
+    if cat.online[index] and block.far[b]:
+        return "online_far_from_venue"
+    return "skill_gap"
+
+
+def recommend_block(
+    block: WorkerBlock,
+    catalogue: Catalogue,
+    ranker: Ranker,
+    *,
+    kind: Kind,
+    k: int = 20,
+    candidates: int = CANDIDATES,
+    chunk: int = DEFAULT_CHUNK,
+    explanations: bool = True,
+    with_pathways: bool = True,
+    pathways_k: int = PATHWAYS,
+) -> list[list[Recommendation]]:
+    cat = catalogue
+    found = generate_block(block, cat, kind=kind, k=max(candidates, k), chunk=chunk)
+    sizes = np.array([len(items) for items, _ in found], dtype=np.int64)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    owners = np.repeat(np.arange(block.size), sizes)
+    items = np.concatenate([c[0] for c in found]) if found else np.zeros(0, np.int64)
+    sims = np.concatenate([c[1] for c in found]) if found else np.zeros(0, np.float32)
+    X, details = pairwise_block(block, cat, owners, items, sims)
+    scores = ranker.score(X) if len(X) else np.zeros(0)
+
+    tops = []
+    for b in range(block.size):
+        lo, hi = int(bounds[b]), int(bounds[b + 1])
+        order = np.lexsort((items[lo:hi], -scores[lo:hi]))[:k]
+        tops.append(lo + order)
+    top_rows = np.concatenate(tops) if tops else np.zeros(0, np.int64)
+    top_owner = owners[top_rows]
+    top_items = items[top_rows]
+    top_X = X[top_rows]
+    qualified = top_X[:, IDX["qualified"]] > 0
+    reasons = (
+        [_reason(block, int(b), cat, int(i), x) for b, i, x in zip(top_owner, top_items, top_X, strict=True)]
+        if kind == "training"
+        else [""] * len(top_rows)
+    )
+    explained: list[Explanation | None] = [None] * len(top_rows)
+    if explanations and len(top_rows):
+        explained = list(
+            explain_rows(
+                [block.workers[b] for b in top_owner.tolist()],
+                cat,
+                top_items,
+                top_X,
+                ranker.contributions(top_X),
+                cat.taxonomy,
+                reasons=reasons,
+                distance_km=[None if d != d else d for d in details.distance_km[top_rows].tolist()],
+                home_km=[None if d != d else d for d in details.home_km[top_rows].tolist()],
+            )
+        )
+
+    out: list[list[Recommendation]] = []
+    position = 0
+    top_scores = scores[top_rows].tolist()
+    top_ids = cat.ids[top_items].tolist()
+    for b, rows in enumerate(tops):
+        span = range(position, position + len(rows))
+        position += len(rows)
+        paths: dict[int, list[Pathway]] = {}
+        if kind == "job" and with_pathways:
+            unqualified = [p for p in span if not qualified[p]]
+            if unqualified:
+                found_paths = pathways_for(block, b, cat, top_items[unqualified], k=pathways_k)
+                paths = dict(zip(unqualified, found_paths, strict=True))
+        recs = []
+        for rank, p in enumerate(span, start=1):
+            pathway_list = paths.get(p, [])
+            explanation = explained[p]
+            if explanation is not None and pathway_list:
+                explanation.summary = explanation.summary.rstrip("。") + ",有培训可以帮您补上差距。"
+            recs.append(
+                Recommendation(
+                    kind=kind,
+                    item_id=top_ids[p],
+                    score=top_scores[p],
+                    rank=rank,
+                    explanation=explanation,  # type: ignore[arg-type]
+                    pathways=pathway_list,
+                    reason=reasons[p],
+                    qualified=bool(qualified[p]) if kind == "job" else None,
+                )
+            )
+        out.append(recs)
+    return out
+
+
+def recommend(
+    worker: WorkerData,
+    catalogue: Catalogue,
+    ranker: Ranker,
+    *,
+    kind: Kind,
+    k: int = 20,
+    candidates: int = CANDIDATES,
+    chunk: int = DEFAULT_CHUNK,
+) -> list[Recommendation]:
+    """The worker's top-k items of `kind`, explained, with pathways for jobs not yet qualified for
+    and a reason for each training."""
+    block = prepare([worker], catalogue, kind=kind)
+    return recommend_block(block, catalogue, ranker, kind=kind, k=k, candidates=candidates, chunk=chunk)[0]
+
+
+def recommend_batch(
+    workers: Sequence[WorkerData],
+    catalogue: Catalogue,
+    ranker: Ranker,
+    *,
+    kind: Kind,
+    k: int = 20,
+    block_size: int = BLOCK_SIZE,
+    candidates: int = CANDIDATES,
+    chunk: int = DEFAULT_CHUNK,
+    explanations: bool = True,
+    with_pathways: bool = True,
+) -> list[list[Recommendation]]:
+    """recommend() for many workers — the same recommendations, in the workers' order — computed
+    block by block (block_size workers share one sparse product per chunk of items and one pass
+    of constraints, features and ranker). Single-threaded: run several processes (Celery
+    workers, each given its own slice of workers) to use several cores."""
+    out: list[list[Recommendation]] = []
+    for start in range(0, len(workers), max(block_size, 1)):
+        block = prepare(workers[start : start + block_size], catalogue, kind=kind)
+        out.extend(
+            recommend_block(
+                block,
+                catalogue,
+                ranker,
+                kind=kind,
+                k=k,
+                candidates=candidates,
+                chunk=chunk,
+                explanations=explanations,
+                with_pathways=with_pathways,
+            )
+        )
+    return out

@@ -1,0 +1,250 @@
+"""Workers as arrays: a block of B workers prepared once against a catalogue (their rows in the
+sparse space, dense B × skills / occupations / certificates tables, places as unit vectors, their
+wishes as vectors), so candidate generation, features and pathways run vectorised over the block.
+One worker is a block of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .catalogue import CERT_COLUMNS, GAP_SKILL_WEIGHT, NO_DATE, Catalogue
+from .geo import EARTH_RADIUS_KM, chord2, km_to_chord, unit_vectors
+from .types import Kind, Place, WorkerData
+
+PROXIMITY_KM = 25.0  # proximity = 1 / (1 + km / PROXIMITY_KM): 1 at 0 km, 0.5 at 25 km, 0.1 at 225 km
+NEUTRAL_PROXIMITY = 0.5  # an item or a worker without coordinates: neither near nor far
+CELL_OUT, CELL_IN, CELL_BORDER = 0, 1, 2
+BORDER_OFFSET = np.float32(4.0)  # cell_table value of a border cell: BORDER_OFFSET + proximity
+FAR_FROM_VENUE_KM = 50.0  # without a commute limit: no offline venue this close means "far"
+HELD_NO_LEVEL = 9  # cert_level table: held, level not stated (or the certificate has no levels)
+YEARS_CAP = 10
+MALANHUA = "malanhua"
+
+
+def skill_weight(years: int, level: int | None) -> float:
+    """A held skill's weight in the worker vector: 1, +0.5 for 10+ years, +0.5 at 一级."""
+    w = 1.0 + 0.5 * min(max(years, 0), YEARS_CAP) / YEARS_CAP
+    if level in (1, 2, 3, 4, 5):
+        w += 0.5 * (5 - level) / 4
+    return w
+
+
+@dataclass
+class WorkerBlock:
+    workers: Sequence[WorkerData]
+    vectors: sp.csr_matrix  # B × n_features
+    held: np.ndarray  # B × S float32, 1 where held
+    years: np.ndarray  # B × S float32
+    gap: np.ndarray  # B × S float32, 1 for skills of desired occupations not held
+    desired: np.ndarray  # B × O bool
+    cert_level: np.ndarray  # B × C int8: 0 not held, 1..5 level, HELD_NO_LEVEL
+    places: np.ndarray  # B × P × 3: current and preferred places (NaN padded)
+    reach: np.ndarray  # B × Q × 3: places + hukou for a worker who wants to work near home
+    home: np.ndarray  # B × 3: hukou when wants_work_near_home, else NaN
+    max_chord2: np.ndarray  # B: squared chord of the commute limit; inf when none or relocating
+    floor: np.ndarray  # B float32, NaN when none
+    needs_lodging: np.ndarray
+    needs_meals: np.ndarray
+    needs_couple: np.ndarray
+    available: np.ndarray  # B int32 ordinal, NO_DATE when none
+    business: np.ndarray
+    far: np.ndarray  # far from any offline training venue
+    cell_state: np.ndarray  # B × cells int8: CELL_IN / CELL_OUT / CELL_BORDER of the commute limit
+    cell_prox: np.ndarray  # B × cells float32: proximity of the cell centre to the nearest reach place
+    cell_table: np.ndarray  # both in one float32 look-up: prox inside, -1 outside, BORDER_OFFSET + prox
+
+    @property
+    def size(self) -> int:
+        return len(self.workers)
+
+
+def _units(places: Sequence[Sequence[Place | None]], width: int) -> np.ndarray:
+    lat = np.full((len(places), width), np.nan)
+    lng = np.full((len(places), width), np.nan)
+    for b, row in enumerate(places):
+        for j, p in enumerate(q for q in row if q is not None):
+            lat[b, j], lng[b, j] = p.lat, p.lng
+    return unit_vectors(lat, lng)
+
+
+def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind | None = None) -> WorkerBlock:
+    """`kind="job"` skips the "far from any venue" check (it only concerns trainings)."""
+    cat = catalogue
+    n = len(workers)
+    n_skills, n_occ, n_cert = len(cat.skill_ids), len(cat.occupation_ids), len(cat.certificate_ids)
+    held = np.zeros((n, n_skills), np.float32)
+    years = np.zeros((n, n_skills), np.float32)
+    gap = np.zeros((n, n_skills), np.float32)
+    desired = np.zeros((n, n_occ), bool)
+    cert_level = np.zeros((n, n_cert), np.int8)
+    si, oi, ci = cat.skill_index, cat.occupation_index, cat.certificate_index
+    for b, w in enumerate(workers):
+        for s, h in w.skills.items():
+            col = si.get(s)
+            if col is not None:
+                held[b, col] = 1.0
+                years[b, col] = min(max(h.years or 0, 0), 60)
+        for o in w.desired_occupations:
+            col = oi.get(o)
+            if col is not None:
+                desired[b, col] = True
+        for c, level in w.certificates.items():
+            col = ci.get(c)
+            if col is not None:
+                cert_level[b, col] = (
+                    level if level in (1, 2, 3, 4, 5) and cat.cert_has_levels[col] else HELD_NO_LEVEL
+                )
+    if desired.any():
+        wanted = sp.csr_matrix(desired.astype(np.float32)) @ cat.occ_skills
+        gap = (np.asarray(wanted.todense()) > 0).astype(np.float32) * (1.0 - held)
+
+    places = [[w.current, *w.preferred] for w in workers]
+    reach = [
+        [*row, w.hukou if w.wants_work_near_home else None] for row, w in zip(places, workers, strict=True)
+    ]
+    width = max([1, *(sum(p is not None for p in row) for row in reach)])
+    place_units = _units(places, width)
+    reach_units = _units(reach, width)
+    home = _units([[w.hukou if w.wants_work_near_home else None] for w in workers], 1)[:, 0, :]
+    limits = np.array(
+        [
+            np.inf if w.willing_to_relocate or w.max_commute_km is None else float(w.max_commute_km)
+            for w in workers
+        ],
+        dtype=np.float64,
+    )
+    max_chord2 = np.where(
+        np.isinf(limits), np.inf, km_to_chord(np.where(np.isinf(limits), 0, limits)) ** 2
+    ).astype(np.float32)
+    floor = np.array([np.nan if w.wage_floor is None else w.wage_floor for w in workers], dtype=np.float32)
+    available = np.array(
+        [NO_DATE if w.available_from is None else w.available_from.toordinal() for w in workers],
+        dtype=np.int32,
+    )
+
+    far = np.array([w.far_from_venues for w in workers], dtype=bool)
+    if kind != "job" and n:
+        has_place = ~np.isnan(reach_units[:, :, 0])
+        radius = np.array(
+            [FAR_FROM_VENUE_KM if w.max_commute_km is None else float(w.max_commute_km) for w in workers]
+        )
+        if len(cat.venue_units):
+            d2 = chord2(reach_units[:, :, None, :], cat.venue_units[None, None, :, :])  # B × Q × V
+            nearest = np.nanmin(np.where(has_place[:, :, None], d2, np.inf), axis=(1, 2))
+            far |= has_place.any(axis=1) & (nearest > km_to_chord(radius) ** 2)
+        else:
+            far |= has_place.any(axis=1)
+
+    cell_state, cell_prox = _cell_tables(cat, reach_units, limits)
+
+    # -- rows in the sparse space -------------------------------------------------------------
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    s0 = cat.offsets["skill"][0]
+    g0 = cat.offsets["taught"][0]
+    o0 = cat.offsets["occupation"][0]
+    c0 = cat.offsets["certificate"][0]
+    b0, b1 = cat.offsets["brand"]
+    d0 = cat.offsets["delivery"][0]
+    t0 = cat.offsets["text"][0]
+    malanhua = cat.brand_index.get(MALANHUA)
+    gap_rows, gap_cols = np.nonzero(gap)
+    gap_by_worker: dict[int, list[int]] = {}
+    for b, col in zip(gap_rows.tolist(), gap_cols.tolist(), strict=True):
+        gap_by_worker.setdefault(b, []).append(col)
+    for b, w in enumerate(workers):
+        entry: dict[int, float] = {}
+        for s, h in w.skills.items():
+            col = si.get(s)
+            if col is not None:
+                entry[s0 + col] = skill_weight(h.years or 0, h.level)
+        for col in gap_by_worker.get(b, ()):
+            entry[g0 + col] = GAP_SKILL_WEIGHT
+        for col in np.flatnonzero(desired[b]).tolist():
+            entry[o0 + col] = 1.0
+        for col in np.flatnonzero(cert_level[b]).tolist():
+            base = c0 + col * CERT_COLUMNS
+            entry[base] = 1.0
+            level = int(cert_level[b, col])
+            if level != HELD_NO_LEVEL:
+                for at_least in range(level, 6):
+                    entry[base + at_least] = 1.0
+        if w.wants_to_start_business and malanhua is not None and b0 + malanhua < b1:
+            entry[b0 + malanhua] = 1.0
+        if far[b]:
+            entry[d0] = 1.0
+        for col, value in cat.text_weights(w.text).items() if w.text else ():
+            entry[t0 + col] = value
+        rows.extend([b] * len(entry))
+        cols.extend(entry.keys())
+        vals.extend(entry.values())
+    vectors = sp.csr_matrix(
+        (np.asarray(vals, np.float32), (np.asarray(rows, np.int64), np.asarray(cols, np.int64))),
+        shape=(n, cat.n_features),
+        dtype=np.float32,
+    )
+    vectors.sort_indices()
+    return WorkerBlock(
+        workers=workers,
+        vectors=vectors,
+        held=held,
+        years=years,
+        gap=gap,
+        desired=desired,
+        cert_level=cert_level,
+        places=place_units,
+        reach=reach_units,
+        home=home,
+        max_chord2=max_chord2,
+        floor=floor,
+        needs_lodging=np.array([w.needs_lodging for w in workers], bool),
+        needs_meals=np.array([w.needs_meals for w in workers], bool),
+        needs_couple=np.array([w.needs_couple_room for w in workers], bool),
+        available=available,
+        business=np.array([w.wants_to_start_business for w in workers], bool),
+        far=far,
+        cell_state=cell_state,
+        cell_prox=cell_prox,
+        cell_table=np.where(
+            cell_state == CELL_IN,
+            cell_prox,
+            np.where(cell_state == CELL_OUT, -1.0, BORDER_OFFSET + cell_prox),
+        ).astype(np.float32),
+    )
+
+
+def _cell_tables(cat: Catalogue, reach: np.ndarray, limits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per worker and grid cell: inside/outside/border of the commute limit around any reach place
+    (by the cell centre's distance ± the cell's half diagonal, so "inside" and "outside" are
+    certain), and the centre's proximity. The last two cells are UNKNOWN (no coordinates: inside,
+    neutral) and ONLINE (inside, proximity 1)."""
+    n, g = reach.shape[0], cat.n_grid
+    state = np.full((n, g + 2), CELL_IN, dtype=np.int8)
+    prox = np.full((n, g + 2), NEUTRAL_PROXIMITY, dtype=np.float32)
+    prox[:, g + 1] = 1.0
+    has_place = ~np.isnan(reach[:, :, 0])
+    located = np.flatnonzero(has_place.any(axis=1))
+    if g == 0 or len(located) == 0:
+        return state, prox
+    best = np.full((len(located), g), np.inf, dtype=np.float32)
+    for q in range(reach.shape[1]):
+        d2 = chord2(reach[located, q, None, :], cat.cell_units[None, :, :])
+        np.fmin(best, d2, out=best)
+    km = (2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(np.sqrt(best) / 2, 1.0))).astype(np.float32)
+    prox[located, :g] = 1.0 / (1.0 + km / PROXIMITY_KM)
+    limited = np.isfinite(limits[located])
+    if limited.any():
+        rows = located[limited]
+        limit = limits[rows].astype(np.float32)[:, None]
+        half = cat.cell_half_diag_km[None, :]
+        d = km[limited]
+        state[rows, :g] = np.where(
+            d + half <= limit, CELL_IN, np.where(d - half > limit, CELL_OUT, CELL_BORDER)
+        )
+    return state, prox

@@ -1,0 +1,211 @@
+"""Reads for matching: suggestions, runs, model versions and the items they point at.
+
+Visibility: service staff see the suggestions of workers living in their counties, an admin all;
+a worker sees only their own APPROVED suggestions; providers and employers none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from backend.accounts.policies import covered_county_codes, role_of
+from backend.common.errors import NotFound
+from backend.jobs.models import Posting
+from backend.regions.models import Division
+from backend.workers.models import WorkerProfile
+from backend.workers.selectors import worker_list
+from training.models import Session
+
+from .models import MatchingRun, ModelVersion, Suggestion
+
+# --- suggestions -----------------------------------------------------------------------------
+
+
+def _division_prefix(code: str) -> str | None:
+    division = Division.objects.filter(code=code).only("code", "level").first()
+    return division.code_prefix if division is not None else None
+
+
+def suggestion_list(
+    *,
+    user: Any,
+    county: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    min_score: float | None = None,
+    max_score: float | None = None,
+    run: int | None = None,
+    worker: int | None = None,
+) -> QuerySet[Suggestion]:
+    role = role_of(user)
+    qs = Suggestion.objects.select_related(
+        "worker",
+        "posting__employer",
+        "posting__division",
+        "session__program__provider",
+        "session__program__venue_division",
+        "model_version",
+        "reviewed_by",
+    )
+    if role == "admin":
+        pass
+    elif role == "service_staff":
+        qs = qs.filter(worker__current_division_id__in=covered_county_codes(user))
+    elif role == "worker":
+        qs = qs.filter(worker__user=user, status=Suggestion.Status.APPROVED)
+    else:
+        return qs.none()
+    if county:
+        prefix = _division_prefix(county)
+        if prefix is None:
+            return qs.none()
+        qs = qs.filter(worker__current_division__code__startswith=prefix)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if min_score is not None:
+        qs = qs.filter(score__gte=min_score)
+    if max_score is not None:
+        qs = qs.filter(score__lte=max_score)
+    if run is not None:
+        qs = qs.filter(run_id=run)
+    if worker is not None:
+        qs = qs.filter(worker_id=worker)
+    return qs.order_by("-score", "id")
+
+
+def suggestion_get(*, user: Any, suggestion_id: int) -> Suggestion:
+    suggestion = suggestion_list(user=user).filter(pk=suggestion_id).first()
+    if suggestion is None:
+        raise NotFound("未找到该建议。")
+    return suggestion
+
+
+def my_suggestions(*, user: Any) -> QuerySet[Suggestion]:
+    """A worker's approved suggestions, newest decision first."""
+    if role_of(user) != "worker":
+        return Suggestion.objects.none()
+    return suggestion_list(user=user).order_by("-reviewed_at", "-id")
+
+
+def review_labels(*, since: Any = None) -> Iterator[Any]:
+    """Staff decisions and outcomes as training labels (for `train_ranker`), oldest first.
+
+    One dict per reviewed or outcome-bearing suggestion: worker id, kind, item id, status,
+    reason code, outcome, model version, when suggested and when reviewed.
+    """
+    qs = Suggestion.objects.filter(
+        Q(status__in=[Suggestion.Status.APPROVED, Suggestion.Status.REJECTED])
+        | ~Q(outcome=Suggestion.Outcome.NONE)
+    )
+    if since is not None:
+        qs = qs.filter(updated_at__gte=since)
+    return (
+        qs.order_by("created_at", "id")
+        .values(
+            "id",
+            "worker_id",
+            "kind",
+            "posting_id",
+            "session_id",
+            "score",
+            "rank",
+            "status",
+            "reason_code",
+            "outcome",
+            "model_version__name",
+            "created_at",
+            "reviewed_at",
+            "outcome_at",
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
+# --- items shown beside a recommendation -------------------------------------------------------
+
+
+def posting_summary(posting: Posting) -> dict[str, Any]:
+    division = posting.division
+    return {
+        "id": posting.pk,
+        "title": posting.title,
+        "employer": posting.employer.name,
+        "division": {"id": division.code, "name": division.name},
+        "wage_type": posting.wage_type,
+        "wage_min": posting.wage_min,
+        "wage_max": posting.wage_max,
+        "rate": str(posting.rate) if posting.rate is not None else None,
+        "rate_unit": posting.rate_unit,
+        "provides_lodging": posting.provides_lodging,
+        "provides_meals": posting.provides_meals,
+        "status": posting.status,
+        "expires_on": posting.expires_on.isoformat() if posting.expires_on else None,
+    }
+
+
+def session_summary(session: Session) -> dict[str, Any]:
+    program = session.program
+    venue = program.venue_division
+    return {
+        "id": session.pk,
+        "program_id": program.pk,
+        "title": program.title,
+        "brand": program.brand,
+        "brand_label": program.get_brand_display(),
+        "provider": program.provider.name,
+        "delivery": program.delivery,
+        "division": {"id": venue.code, "name": venue.name},
+        "is_free": program.is_free,
+        "is_subsidised": program.is_subsidised,
+        "fee": str(program.fee),
+        "start_date": session.start_date.isoformat(),
+        "end_date": session.end_date.isoformat(),
+        "seats_left": session.seats_left,
+        "status": session.status,
+    }
+
+
+def item_summaries(*, kind: str, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """What a person needs to recognise each recommended item; one query whatever the number."""
+    if not ids:
+        return {}
+    if kind == "job":
+        postings = Posting.objects.filter(pk__in=ids).select_related("employer", "division")
+        return {p.pk: posting_summary(p) for p in postings}
+    sessions = Session.objects.filter(pk__in=ids).select_related(
+        "program__provider", "program__venue_division"
+    )
+    return {s.pk: session_summary(s) for s in sessions}
+
+
+def worker_for_matching(*, user: Any, worker_id: int) -> WorkerProfile:
+    """A worker the user may see (404 otherwise), without the profile page's prefetches."""
+    worker = worker_list(user=user).prefetch_related(None).filter(pk=worker_id).first()
+    if worker is None:
+        raise NotFound("未找到该劳动者。")
+    return worker
+
+
+# --- runs and model versions -------------------------------------------------------------------
+
+
+def run_list(*, user: Any) -> QuerySet[MatchingRun]:
+    """An admin sees every run; service staff the runs started by anyone of their centre."""
+    role = role_of(user)
+    qs = MatchingRun.objects.select_related("started_by", "model_version").order_by("-created_at", "-id")
+    if role == "admin":
+        return qs
+    if role == "service_staff":
+        return qs.filter(started_by__service_centre_id=user.service_centre_id)
+    return qs.none()
+
+
+def model_version_list(*, user: Any) -> QuerySet[ModelVersion]:
+    if role_of(user) not in ("admin", "service_staff"):
+        return ModelVersion.objects.none()
+    return ModelVersion.objects.order_by("-is_active", "-created_at", "-id")

@@ -1,0 +1,20 @@
+"""Celery tasks for matching. Eager (in-process) when CELERY_BROKER_URL is unset."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="matching.execute_run", acks_late=True, ignore_result=True)
+def execute_run(run_id: int) -> str:
+    """A batch run, chunk by chunk; a redelivered task resumes from the run's cursor."""
+    run = services.matching_run_execute(run_id=run_id)
+    return run.status if run is not None else "skipped"
+
+
+@shared_task(name="matching.sweep")
+def sweep() -> dict[str, object]:
+    """Periodic: suggestion outcomes from applications/enrolments; re-enqueue runs a crash left behind."""
+    return {"outcomes": services.outcomes_sync(), "recovered_runs": services.matching_runs_recover()}
