@@ -29,8 +29,10 @@ Figures go to stdout and to var/bench/search-results.json.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
+import hashlib
 import importlib.metadata
 import json
 import math
@@ -39,8 +41,10 @@ import platform
 import resource
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -77,6 +81,9 @@ def configure() -> None:
         return TODAY if value is None else real_localdate(value, timezone)
 
     mock.patch.object(timezone, "localdate", frozen_localdate).start()
+    warnings.filterwarnings(
+        "ignore", message="No directory at", category=UserWarning
+    )  # no collectstatic here
     django.setup()
 
 
@@ -98,15 +105,21 @@ def summary(values: Sequence[float]) -> dict[str, float]:
     }
 
 
+CPU_TIMES: dict[int, list[float]] = {}  # id(wall-time list) -> the same calls' CPU time of this thread
+
+
 def timed(call: Callable[[Any], Any], items: Sequence[Any]) -> tuple[list[float], list[Any]]:
-    """Milliseconds per call, and what each call returned."""
-    times, results = [], []
+    """Wall milliseconds per call, and what each call returned. The calls' CPU time (this thread)
+    is kept too: on a shared 2-core machine, wall time also counts other processes' load."""
+    times, cpu, results = [], [], []
     gc.collect()
     for item in items:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         result = call(item)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
         results.append(result)
+    CPU_TIMES[id(times)] = cpu
     return times, results
 
 
@@ -248,29 +261,38 @@ def measure_indexing(*, rebuild: bool) -> tuple[dict[str, Any], list[Any]]:
 
 
 # --- the engines under test ---------------------------------------------------------------------------
-def fts5_ids(spec: Any) -> set[int]:
-    """Every document the FTS5 backend matches: its own MATCH expression, without the page limit."""
-    from search.backends.fts5 import allowed_kinds, filter_expression, text_expression
-    from search.services import get_backend
-    from tests.benchmarks.search_peers import analysed
+def fts5_ids(spec: Any) -> tuple[set[int], int]:
+    """Every document the embedded backend finds for the query, by paging through its own results
+    (50 a page; facets and highlighting off), and the total it reports. Black-box on purpose:
+    whatever the backend does inside, this is its full result set."""
+    from search.backends.fts5 import rowid_of
+    from search.query import MAX_PAGE, MAX_PAGE_SIZE
+    from search.services import search_run
 
-    query = spec.search_query()
-    kinds = allowed_kinds(query)
-    terms, pinyin_query = analysed(spec.text)
-    text_match = text_expression(terms, pinyin_query)
-    if not kinds or text_match is None:
-        return set()
-    match = f"({text_match}) AND {filter_expression(query, kinds)}"
-    db = get_backend().db  # type: ignore[attr-defined]
-    return {row[0] for row in db.execute("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?", [match])}
+    found: set[int] = set()
+    page, total = 1, 0
+    while page <= MAX_PAGE:
+        query = dataclasses.replace(
+            spec.search_query(facets=False, highlight=False), page=page, page_size=MAX_PAGE_SIZE
+        )
+        result = search_run(query=query)
+        total = result.total
+        found.update(rowid_of(hit.kind, hit.id) for hit in result.hits)
+        if len(found) >= total or not result.hits:
+            break
+        page += 1
+    return found, total
 
 
-def run_latency(engines: dict[str, Callable[[Any], Any]], specs: Sequence[Any]) -> dict[str, Any]:
+def run_latency(
+    engines: dict[str, Callable[[Any], Any]], specs: Sequence[Any], *, warm_up: bool = True
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, call in engines.items():
-        log(f"latency: {name} (warm-up pass, then {len(specs)} timed queries) ...")
-        for spec in specs:  # warm-up: page cache, prepared statements, memos
-            call(spec)
+        log(f"latency: {name} ({'warm-up pass, then ' if warm_up else ''}{len(specs)} timed queries) ...")
+        if warm_up:  # page cache, prepared statements, memos
+            for spec in specs:
+                call(spec)
         reset_peak()
         times, results = timed(call, specs)
         by_sort: dict[str, list[float]] = defaultdict(list)
@@ -281,6 +303,7 @@ def run_latency(engines: dict[str, Callable[[Any], Any]], specs: Sequence[Any]) 
         slowest = sorted(zip(times, specs, strict=True), key=lambda pair: -pair[0])[:5]
         out[name] = {
             "all": summary(times),
+            "cpu": summary(CPU_TIMES[id(times)]),
             "by_sort": {k: summary(v) for k, v in sorted(by_sort.items())},
             "by_family": {k: summary(v) for k, v in sorted(by_family.items())},
             "slowest": [{"ms": round(ms, 1), **spec_dict(spec)} for ms, spec in slowest],
@@ -414,6 +437,11 @@ def print_table(results: dict[str, Any]) -> None:
         f"{idx['fts5_write']['seconds']} s",
     )
     add(
+        "index size: FTS5 / tantivy",
+        f"{idx['index_bytes'] / 2**20:,.0f} / {idx['tantivy_write']['bytes'] / 2**20:,.0f} MiB",
+        "FTS5: docs table + full-text index (prefix indexes 1,2,3 on every column)",
+    )
+    add(
         "  tantivy write (same docs, 1 thread)",
         f"{idx['tantivy_write']['docs_per_s']:,} docs/s",
         f"{idx['tantivy_write']['seconds']} s",
@@ -424,11 +452,16 @@ def print_table(results: dict[str, Any]) -> None:
         ("orm", "naive Django ORM", None),
         ("tantivy", "tantivy", None),
     ):
+        if name not in lat:
+            add(f"{label} p50/p95/p99", "unavailable", "; ".join(results["api_errors"][:1]))
+            continue
         s = lat[name]["all"]
         note = f"target p95 <= {target:g} ms: {'met' if s['p95'] <= target else 'MISSED'}" if target else ""
         if name in ("orm", "tantivy"):
             note = f"vs FTS5: p50 {ratio(s['p50'], lat['fts5']['all']['p50'])}, p95 {ratio(s['p95'], lat['fts5']['all']['p95'])}"
         add(f"{label} p50/p95/p99", f"{s['p50']}/{s['p95']}/{s['p99']} ms", note)
+        c = lat[name]["cpu"]
+        add("  the same, CPU time of the thread", f"{c['p50']}/{c['p95']}/{c['p99']} ms", "")
     for name in ("fts5", "orm", "tantivy"):
         by_sort = lat[name]["by_sort"]
         add(
@@ -464,21 +497,94 @@ def print_table(results: dict[str, Any]) -> None:
         f"target p95 < {TARGETS['suggest_p95_ms']:g} ms: {'met' if s['p95'] < TARGETS['suggest_p95_ms'] else 'MISSED'}",
     )
     m = results["memory"]
+    probe = m["search_process"]
+    if "peak_mib" in probe:
+        add(
+            "peak RSS: a process serving the mix",
+            f"{probe['peak_mib']:,} MiB",
+            f"search_run + API + suggest; {probe['django_loaded_mib']} MiB after django.setup()",
+        )
+    else:
+        add("peak RSS: a process serving the mix", "unavailable", probe.get("error", "")[-80:])
     add(
-        "peak RSS (whole process)", f"{m['peak_mib']:,} MiB", "includes the in-memory corpus and ground truth"
+        "peak RSS (this benchmark process)",
+        f"{m['peak_mib']:,} MiB",
+        "with the in-memory corpus, tantivy, truths",
     )
     for phase, value in m["phases"].items():
         add(f"  peak RSS: {phase}", f"{value:,} MiB", "")
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     print()
     print("=" * 100)
+    env = results["environment"]
     print(
-        f"SUMMARY  (corpus: {results['corpus']['documents_indexed']:,} indexed documents; {len(lat['fts5']['_times'])} queries)"
+        f"SUMMARY  (corpus: {results['corpus']['documents_indexed']:,} indexed documents; "
+        f"{len(lat['fts5']['_times'])} queries; load average before/after "
+        f"{env['load_average_before'][0]}/{env['load_average_after'][0]} on {env['cpus']} CPUs)"
+    )
+    code = results["code"]
+    print(
+        f"code: HEAD {code['head']}, fts5.py {code['fts5_sha256']}, "
+        f"uncommitted in search/: {len(code['search_uncommitted'])} file(s)"
     )
     print("-" * 100)
     for metric, value, note in rows:
         print(f"{metric:<{width[0]}}  {value:>{width[1]}}  {note}")
     print("=" * 100)
+
+
+def rss_probe(path: Path) -> int:
+    """Child process: serve the query mix (search_run, then the API) and the prefixes, then
+    print its RSS. The parent holds the corpus, tantivy and the ground truth; this one holds only
+    what a web process running search holds."""
+    configure()
+    from django.test import Client
+
+    from search.services import search_run, search_suggest
+    from tests.benchmarks.search_workload import Spec
+
+    data = json.loads(path.read_text())
+    specs = [Spec(**{**d, "origin": tuple(d["origin"]) if d["origin"] else None}) for d in data["specs"]]
+    baseline = rss()["rss_mib"]
+    for spec in specs:
+        search_run(query=spec.search_query())
+    client = Client(HTTP_ACCEPT="application/json", raise_request_exception=False)
+    for spec in specs:
+        client.get("/api/v1/search/", spec.api_params())  # a broken URLconf costs a 500, not the probe
+    for prefix in data["prefixes"]:
+        search_suggest(prefix=prefix)
+    print(json.dumps({"django_loaded_mib": baseline, **rss()}))
+    return 0
+
+
+def measure_search_process_rss(specs: Sequence[Any], prefixes: Sequence[str]) -> dict[str, Any]:
+    path = BENCH_DIR / "search-mix.json"
+    path.write_text(json.dumps({"specs": [dataclasses.asdict(s) for s in specs], "prefixes": list(prefixes)}))
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--rss-probe", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        return {"error": done.stderr.strip()[-500:]}
+    return json.loads(lines[-1])
+
+
+def code_version() -> dict[str, Any]:
+    """Which search code was measured: HEAD, and whether search/ differs from it (read-only git)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    fts5 = ROOT / "search" / "backends" / "fts5.py"
+    return {
+        "head": git("rev-parse", "--short", "HEAD"),
+        "search_uncommitted": git("status", "--porcelain", "--", "search").splitlines(),
+        "fts5_sha256": hashlib.sha256(fts5.read_bytes()).hexdigest()[:16],
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -487,7 +593,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reindex", action="store_true", help="rebuild (and time) the index even if present")
     parser.add_argument("--queries", type=int, default=200, help="size of the fixed query mix (default 200)")
     parser.add_argument("--prefixes", type=int, default=200, help="suggest prefixes (default 200)")
+    parser.add_argument("--rss-probe", type=Path, help=argparse.SUPPRESS)  # internal: the child process
     args = parser.parse_args(argv)
+    if args.rss_probe:
+        return rss_probe(args.rss_probe)
+    load_before = os.getloadavg()
 
     configure()
     started = time.perf_counter()
@@ -537,7 +647,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     specs = build_mix(vocabulary, args.queries)
     prefixes = build_prefixes(vocabulary, args.prefixes)
     orm = OrmSearch(TODAY)
-    client = Client(HTTP_ACCEPT="application/json")
+    client = Client(HTTP_ACCEPT="application/json", raise_request_exception=False)
     api_errors: list[str] = []
 
     def api(spec: Any) -> Any:
@@ -546,15 +656,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             api_errors.append(f"{response.status_code} {spec.api_params()}")
         return response
 
-    latency = run_latency(
-        {
-            "fts5": lambda spec: search_run(query=spec.search_query()),
-            "api": api,
-            "orm": orm.search,
-            "tantivy": engine.search,
-        },
-        specs,
-    )
+    engines: dict[str, Callable[[Any], Any]] = {
+        "fts5": lambda spec: search_run(query=spec.search_query()),
+        "api": api,
+        "orm": orm.search,
+        "tantivy": engine.search,
+    }
+    api(specs[0])
+    if api_errors:  # e.g. the URLconf does not import: measure the rest, say so
+        log(f"the API is unavailable ({api_errors[0]}); measuring the other engines")
+        del engines["api"]
+    latency = run_latency(engines, specs)
     phases["queries (FTS5 search_run)"] = latency["fts5"]["peak_rss_mib"]
     backend = get_backend()
     diagnostics_runs = run_latency(
@@ -564,6 +676,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "no_highlight": lambda spec: backend.search(spec.search_query(highlight=False)),
         },
         specs,
+        warm_up=False,  # the same queries just ran through search_run: already warm
     )
     diagnostics = {name: run["all"] for name, run in diagnostics_runs.items()}
     took = [r.took_ms for r in diagnostics_runs["backend"]["_results"]]
@@ -574,9 +687,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     count_mismatch = []
 
     def fts5_checked(spec: Any) -> set[int]:
-        found = fts5_ids(spec)
-        if len(found) != totals[id(spec)]:
-            count_mismatch.append(f"{spec.text!r}: {len(found)} ids, search_run total {totals[id(spec)]}")
+        found, total = fts5_ids(spec)
+        if len(found) != totals[id(spec)] or total != totals[id(spec)]:
+            count_mismatch.append(
+                f"{spec.text!r}: {len(found)} ids paged, total {total}, search_run total {totals[id(spec)]}"
+            )
         return found
 
     quality = measure_quality(specs, corpus, {"fts5": fts5_checked, "tantivy": engine.ids, "orm": orm.ids})
@@ -594,6 +709,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         by_length[f"{script} {len(prefix)}"].append(ms)
     suggest = {
         "all": summary(suggest_times),
+        "cpu": summary(CPU_TIMES[id(suggest_times)]),
         "by_prefix": {k: summary(v) for k, v in sorted(by_length.items())},
         "slowest": [
             {"prefix": p, "ms": round(ms, 1)}
@@ -602,10 +718,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "empty": sum(1 for s in suggestions if not s),
     }
 
+    log("memory: a separate process serving the same queries ...")
     memory = {
         **rss(),
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         "phases": phases,
+        "search_process": measure_search_process_rss(specs, prefixes),
     }
     results: dict[str, Any] = {
         "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
@@ -617,7 +735,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "tantivy": importlib.metadata.version("tantivy"),
             "cpus": os.cpu_count(),
             "machine": platform.machine(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
         },
+        "code": code_version(),
         "corpus": {
             **CORPUS,
             "database": str(DATABASE.relative_to(ROOT)),
@@ -634,6 +755,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for p in ("p50", "p95", "p99")
             }
             for peer in ("orm", "tantivy", "api")
+            if peer in latency
         },
         "diagnostics": diagnostics,
         "api_errors": api_errors[:20],
@@ -656,7 +778,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"API errors: {len(api_errors)}, e.g. {api_errors[:3]}")
     if count_mismatch:
         print(f"FTS5 id set vs search_run total mismatches: {count_mismatch[:5]}")
-    for name in ("fts5", "api", "orm", "tantivy"):
+    for name in latency:
         print(
             f"slowest {name}:",
             [(row["ms"], row["q"], row["sort"], row["division"]) for row in latency[name]["slowest"]],

@@ -51,6 +51,7 @@ class OrmSearch:
         from django.db.models import Q
 
         from backend.jobs.models import Posting
+        from backend.regions.models import Division
         from training.models import Program
 
         words = spec.text.split()
@@ -66,10 +67,9 @@ class OrmSearch:
                 place = "venue_division"
             if spec.division_level == "county":
                 qs = qs.filter(**{f"{place}_id": spec.division})
-            else:
-                qs = qs.filter(
-                    Q(**{f"{place}_id": spec.division}) | Q(**{f"{place}__parent_id": spec.division})
-                )
+            else:  # a city and its counties, as a subquery (an OR across the join would scan every row)
+                divisions = Division.objects.filter(Q(pk=spec.division) | Q(parent_id=spec.division))
+                qs = qs.filter(**{f"{place}__in": divisions.values("pk")})
             for word in words:
                 qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
             out.append((kind, qs))
