@@ -317,9 +317,10 @@ def looks_like_pinyin(q: str) -> bool:
     """Only ASCII letters (spaces and syllable apostrophes allowed): jz, jiazheng, "jia zheng", xi'an.
 
     English words (PLC, SYB) qualify too; callers search the pinyin field as well as the text.
+    A single letter does not: as a prefix it matches most of the index (c = 厨, 车, 场...).
     """
     letters = normalise(q).replace(" ", "").replace("'", "")
-    return bool(letters) and letters.isascii() and letters.isalpha()
+    return len(letters) >= 2 and letters.isascii() and letters.isalpha()
 
 
 # -- the process-wide analyzer ---------------------------------------------------------------------

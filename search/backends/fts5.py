@@ -437,7 +437,9 @@ class FTS5Backend:
         by_relevance = query.sort == Sort.RELEVANCE and text_match is not None
         score = "bm25(docs_fts, 3.0, 1.0, 0.5, 0.0)" if by_relevance else "0.0"
         if match:
-            source, params = "docs_fts JOIN docs ON docs.rowid = docs_fts.rowid", [match, *params]
+            # CROSS JOIN: the full-text index drives. Left to itself the planner may walk a docs
+            # index (lat, kind) and re-run MATCH once per row, which takes seconds.
+            source, params = "docs_fts CROSS JOIN docs ON docs.rowid = docs_fts.rowid", [match, *params]
             conditions.insert(0, "docs_fts MATCH ?")
         else:  # no text and no selective filter: a scan of `docs` (its broad filters are SQL)
             source = "docs"
