@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
 import os
 import sqlite3
@@ -34,21 +35,20 @@ from ..documents import IndexDocument
 from ..highlight import compile_terms, mark, snippet
 from ..query import BENEFITS, WAGE_BANDS, FacetValue, Hit, Kind, SearchQuery, SearchResult, Sort, Suggestion
 
-SCHEMA_VERSION = 1
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
 KM_PER_DEGREE = 111.195  # mean Earth radius x pi / 180
 
+# `facts` is narrow (filter, sort and facet columns) so scanning a large match set reads few
+# pages; `docs` is wide (the text FTS5 indexes and what a result card shows) and is read for
+# one page of hits only.
 _SCHEMA = f"""
 PRAGMA user_version = {SCHEMA_VERSION};
-CREATE TABLE docs (
+CREATE TABLE facts (
     rowid INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,
     id INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    body TEXT NOT NULL,
-    title_tokens TEXT NOT NULL,
-    body_tokens TEXT NOT NULL,
-    pinyin TEXT NOT NULL,
-    tags TEXT NOT NULL,
     county TEXT, city TEXT, province TEXT,
     occupation TEXT, brand TEXT, delivery TEXT,
     wage_min INTEGER, wage_max INTEGER,
@@ -56,13 +56,19 @@ CREATE TABLE docs (
     lodging INTEGER NOT NULL, meals INTEGER NOT NULL,
     social_insurance INTEGER NOT NULL, couple_rooms INTEGER NOT NULL,
     published_at REAL,
-    lat REAL, lng REAL,
+    lat REAL, lng REAL
+);
+CREATE INDEX facts_kind_id ON facts (kind, id);
+CREATE TABLE docs (
+    rowid INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    title_tokens TEXT NOT NULL,
+    body_tokens TEXT NOT NULL,
+    pinyin TEXT NOT NULL,
+    tags TEXT NOT NULL,
     display TEXT NOT NULL
 );
-CREATE INDEX docs_wage ON docs (wage_max);
-CREATE INDEX docs_newest ON docs (published_at);
-CREATE INDEX docs_lat ON docs (lat);
-CREATE INDEX docs_kind_id ON docs (kind, id);
 CREATE TABLE session_starts (rowid INTEGER NOT NULL, start_date TEXT NOT NULL);
 CREATE INDEX session_starts_by_doc ON session_starts (rowid);
 CREATE INDEX session_starts_by_date ON session_starts (start_date, rowid);
@@ -79,6 +85,7 @@ CREATE TRIGGER docs_ad AFTER DELETE ON docs BEGIN
     INSERT INTO docs_fts (docs_fts, rowid, title_tokens, body_tokens, pinyin, tags)
     VALUES ('delete', old.rowid, old.title_tokens, old.body_tokens, old.pinyin, old.tags);
     DELETE FROM session_starts WHERE rowid = old.rowid;
+    DELETE FROM facts WHERE rowid = old.rowid;
 END;
 CREATE TABLE suggestions (
     text TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, weight INTEGER NOT NULL,
@@ -86,11 +93,14 @@ CREATE TABLE suggestions (
 ) WITHOUT ROWID;
 """
 
-_INSERT = """
-INSERT INTO docs (rowid, kind, id, title, body, title_tokens, body_tokens, pinyin, tags, county, city, province,
-    occupation, brand, delivery, wage_min, wage_max, free, subsidised, lodging, meals, social_insurance,
-    couple_rooms, published_at, lat, lng, display)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+_INSERT_FACT = """
+INSERT INTO facts (rowid, kind, id, county, city, province, occupation, brand, delivery, wage_min, wage_max,
+    free, subsidised, lodging, meals, social_insurance, couple_rooms, published_at, lat, lng)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_INSERT_DOC = """
+INSERT INTO docs (rowid, title, body, title_tokens, body_tokens, pinyin, tags, display)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 _BENEFIT_COLUMNS = {name: name for name in BENEFITS}
@@ -134,14 +144,19 @@ def document_tags(doc: IndexDocument) -> str:
     return " ".join(tags)
 
 
-def _row(doc: IndexDocument) -> tuple[Any, ...]:
+def _fact_row(doc: IndexDocument) -> tuple[Any, ...]:
     return (
-        rowid_of(doc.kind, doc.id), str(doc.kind), doc.id, doc.title, doc.body, doc.title_tokens, doc.body_tokens,
-        doc.pinyin, document_tags(doc), doc.county, doc.city, doc.province, doc.occupation, doc.brand, doc.delivery,
-        doc.wage_min, doc.wage_max, int(doc.free), int(doc.subsidised), int(doc.lodging), int(doc.meals),
-        int(doc.social_insurance), int(doc.couple_rooms),
+        rowid_of(doc.kind, doc.id), str(doc.kind), doc.id, doc.county, doc.city, doc.province, doc.occupation,
+        doc.brand, doc.delivery, doc.wage_min, doc.wage_max, int(doc.free), int(doc.subsidised), int(doc.lodging),
+        int(doc.meals), int(doc.social_insurance), int(doc.couple_rooms),
         doc.published_at.timestamp() if doc.published_at else None, doc.lat, doc.lng,
-        json.dumps(doc.display, ensure_ascii=False, default=str),
+    )  # fmt: skip
+
+
+def _doc_row(doc: IndexDocument) -> tuple[Any, ...]:
+    return (
+        rowid_of(doc.kind, doc.id), doc.title, doc.body, doc.title_tokens, doc.body_tokens, doc.pinyin,
+        document_tags(doc), json.dumps(doc.display, ensure_ascii=False, default=str),
     )  # fmt: skip
 
 
@@ -221,19 +236,19 @@ def sql_conditions(query: SearchQuery, kinds: Sequence[Kind]) -> tuple[list[str]
     conditions: list[str] = []
     params: list[Any] = []
     if len(kinds) == 1:
-        conditions.append("docs.kind = ?")
+        conditions.append("facts.kind = ?")
         params.append(str(kinds[0]))
     for flag in ("lodging", "meals", "social_insurance"):
         if getattr(query, flag):
-            conditions.append(f"docs.{flag} = 1")
+            conditions.append(f"facts.{flag} = 1")
     if query.free_or_subsidised:
-        conditions.append("(docs.free = 1 OR docs.subsidised = 1)")
+        conditions.append("(facts.free = 1 OR facts.subsidised = 1)")
     if query.wage_floor is not None:
-        conditions.append("docs.wage_max >= ?")
+        conditions.append("facts.wage_max >= ?")
         params.append(query.wage_floor)
     if query.start_from or query.start_to:
         conditions.append(
-            "EXISTS (SELECT 1 FROM session_starts s WHERE s.rowid = docs.rowid AND s.start_date BETWEEN ? AND ?)"
+            "EXISTS (SELECT 1 FROM session_starts s WHERE s.rowid = facts.rowid AND s.start_date BETWEEN ? AND ?)"
         )
         params += [(query.start_from or _MIN_DATE).isoformat(), (query.start_to or _MAX_DATE).isoformat()]
     return conditions, params
@@ -246,14 +261,14 @@ def _geo_box(query: SearchQuery) -> tuple[str, list[Any], str | None]:
     lat0, lng0 = query.origin.lat, query.origin.lng
     scale = math.cos(math.radians(lat0))
     dist2 = (
-        f"(((docs.lat - {lat0!r}) * (docs.lat - {lat0!r})) + "
-        f"((docs.lng - {lng0!r}) * {scale!r}) * ((docs.lng - {lng0!r}) * {scale!r})) * {KM_PER_DEGREE**2!r}"
+        f"(((facts.lat - {lat0!r}) * (facts.lat - {lat0!r})) + "
+        f"((facts.lng - {lng0!r}) * {scale!r}) * ((facts.lng - {lng0!r}) * {scale!r})) * {KM_PER_DEGREE**2!r}"
     )
     if query.radius_km is None:
         return "", [], dist2
     dlat = query.radius_km / KM_PER_DEGREE
     dlng = dlat / max(scale, 0.01)
-    sql = f"docs.lat BETWEEN ? AND ? AND docs.lng BETWEEN ? AND ? AND {dist2} <= ?"
+    sql = f"facts.lat BETWEEN ? AND ? AND facts.lng BETWEEN ? AND ? AND {dist2} <= ?"
     return sql, [lat0 - dlat, lat0 + dlat, lng0 - dlng, lng0 + dlng, query.radius_km**2], dist2
 
 
@@ -284,7 +299,13 @@ class FTS5Backend:
         connection.execute("PRAGMA cache_size=-65536")
         if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             if connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'docs'").fetchone()[0]:
-                raise RuntimeError(f"{path} has an old schema: run `manage.py search_index rebuild`")
+                # Derived data from an older layout: start empty; `search_index rebuild` (or the
+                # periodic sweep's reconcile) fills it again.
+                logger.warning("search index %s has an old schema; recreated empty, rebuild it", path)
+                connection.close()
+                for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    stale.unlink(missing_ok=True)
+                return self._open(path)
             connection.executescript(_SCHEMA)
         return connection
 
@@ -318,7 +339,8 @@ class FTS5Backend:
         def flush() -> None:
             rowids = [(rowid_of(d.kind, d.id),) for d in batch]
             connection.executemany("DELETE FROM docs WHERE rowid = ?", rowids)
-            connection.executemany(_INSERT, [_row(d) for d in batch])
+            connection.executemany(_INSERT_FACT, [_fact_row(d) for d in batch])
+            connection.executemany(_INSERT_DOC, [_doc_row(d) for d in batch])
             connection.executemany(
                 "INSERT INTO session_starts (rowid, start_date) VALUES (?, ?)",
                 [(rowid_of(d.kind, d.id), s.isoformat()) for d in batch for s in d.session_starts],
@@ -385,7 +407,7 @@ class FTS5Backend:
             connection.execute("COMMIT")
             for kind, expected in counts.items():
                 stored = connection.execute(
-                    "SELECT count(*) FROM docs WHERE kind = ?", (str(kind),)
+                    "SELECT count(*) FROM facts WHERE kind = ?", (str(kind),)
                 ).fetchone()[0]
                 if stored != expected:
                     raise RuntimeError(f"rebuild of {kind}: {stored} stored, {expected} sent")
@@ -408,11 +430,11 @@ class FTS5Backend:
 
     # -- reading ---------------------------------------------------------------------------
     def ids(self, kind: Kind) -> set[int]:
-        return {row[0] for row in self.db.execute("SELECT id FROM docs WHERE kind = ?", (str(kind),))}
+        return {row[0] for row in self.db.execute("SELECT id FROM facts WHERE kind = ?", (str(kind),))}
 
     def stats(self) -> dict[str, object]:
         db = self.db
-        counts = dict(db.execute("SELECT kind, count(*) FROM docs GROUP BY kind").fetchall())
+        counts = dict(db.execute("SELECT kind, count(*) FROM facts GROUP BY kind").fetchall())
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
         return {"backend": self.name, "path": str(self.path), "documents": counts, "bytes": size}
 
@@ -439,32 +461,40 @@ class FTS5Backend:
         if match:
             # CROSS JOIN: the full-text index drives. Left to itself the planner may walk a docs
             # index (lat, kind) and re-run MATCH once per row, which takes seconds.
-            source, params = "docs_fts CROSS JOIN docs ON docs.rowid = docs_fts.rowid", [match, *params]
+            source, params = "docs_fts CROSS JOIN facts ON facts.rowid = docs_fts.rowid", [match, *params]
             conditions.insert(0, "docs_fts MATCH ?")
-        else:  # no text and no selective filter: a scan of `docs` (its broad filters are SQL)
-            source = "docs"
+        else:  # no text and no selective filter: a scan of `facts` (its broad filters are SQL)
+            source = "facts"
         where = " AND ".join(conditions) or "1"
         order = {
-            Sort.RELEVANCE: "m.score, docs.published_at DESC, docs.id DESC, docs.kind"
+            Sort.RELEVANCE: "m.score, facts.published_at DESC, facts.id DESC, facts.kind"
             if by_relevance
             else None,
-            Sort.DISTANCE: f"docs.lat IS NULL, {dist2}, docs.id, docs.kind" if dist2 else None,
-            Sort.WAGE: "docs.wage_max IS NULL, docs.wage_max DESC, docs.id DESC, docs.kind",
+            Sort.DISTANCE: f"facts.lat IS NULL, {dist2}, facts.id, facts.kind" if dist2 else None,
+            Sort.WAGE: "facts.wage_max IS NULL, facts.wage_max DESC, facts.id DESC, facts.kind",
             Sort.NEWEST: None,
-        }[query.sort] or "docs.published_at DESC, docs.id DESC, docs.kind"
+        }[query.sort] or "facts.published_at DESC, facts.id DESC, facts.kind"
 
         # The match set is computed once into a per-connection temporary table; the page, the
         # total and the facets all read it.
         db = self.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS m (rowid INTEGER PRIMARY KEY, score REAL)")
         db.execute("DELETE FROM m")
-        db.execute(f"INSERT INTO m SELECT docs.rowid, {score} FROM {source} WHERE {where}", params)
-        rows = db.execute(
-            "SELECT docs.kind, docs.id, m.score, docs.title, docs.body, docs.display, docs.lat, docs.lng "
-            # CROSS JOIN pins the order: walk the (small) match set, look rows up by rowid.
-            f"FROM m CROSS JOIN docs ON docs.rowid = m.rowid ORDER BY {order} LIMIT ? OFFSET ?",
+        db.execute(f"INSERT INTO m SELECT facts.rowid, {score} FROM {source} WHERE {where}", params)
+        page = db.execute(
+            "SELECT m.rowid, facts.kind, facts.id, m.score, facts.lat, facts.lng "
+            # CROSS JOIN pins the order: walk the match set, look narrow rows up by rowid.
+            f"FROM m CROSS JOIN facts ON facts.rowid = m.rowid ORDER BY {order} LIMIT ? OFFSET ?",
             [query.page_size, query.offset],
         ).fetchall()
+        wide = {
+            rowid: (title, body, display)
+            for rowid, title, body, display in db.execute(
+                f"SELECT rowid, title, body, display FROM docs WHERE rowid IN ({','.join('?' * len(page))})",
+                [row[0] for row in page],
+            )
+        }
+        rows = [(kind, id_, score, *wide[rowid], lat, lng) for rowid, kind, id_, score, lat, lng in page]
         if query.facets:
             facets, total = self._facets(db)
         else:
@@ -504,7 +534,7 @@ class FTS5Backend:
         WITH f AS MATERIALIZED (SELECT d.kind, d.city, d.county, d.brand, d.occupation, d.delivery,
                                        CASE {band_cases} END AS band,
                                        d.lodging, d.meals, d.social_insurance, d.couple_rooms, d.free, d.subsidised
-                                FROM m CROSS JOIN docs d ON d.rowid = m.rowid)
+                                FROM m CROSS JOIN facts d ON d.rowid = m.rowid)
         SELECT 'kind', kind, count(*) FROM f GROUP BY kind
         UNION ALL SELECT 'city', city, count(*) FROM f GROUP BY city
         UNION ALL SELECT 'county', county, count(*) FROM f GROUP BY county
