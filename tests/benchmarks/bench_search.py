@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import fcntl
 import gc
 import hashlib
 import importlib.metadata
@@ -334,8 +335,7 @@ def mean_or_none(values: list[float | None]) -> float | None:
 def measure_quality(
     specs: Sequence[Any], corpus: Any, engines: dict[str, Callable[[Any], set[int]]]
 ) -> dict[str, Any]:
-    from tests.benchmarks.search_peers import analysed
-    from tests.benchmarks.search_workload import literal_truth, precision_recall, token_truth
+    from tests.benchmarks.search_workload import analysed, literal_truth, precision_recall, token_truth
 
     scores: dict[str, dict[str, dict[str, list[float | None]]]] = {
         truth: {name: {"precision": [], "recall": [], "exact": []} for name in engines}
@@ -343,12 +343,14 @@ def measure_quality(
     }
     sizes: dict[str, list[int]] = defaultdict(list)
     worst: dict[str, list[tuple[float, str, int, int]]] = defaultdict(list)
+    families: dict[str, list[int]] = defaultdict(list)
     for spec in specs:
         terms, pinyin_query = analysed(spec.text)
         truths = {
             "token": token_truth(corpus, spec, terms, pinyin_query),
             "literal": literal_truth(corpus, spec),
         }
+        families[spec.family].append(len(truths["token"]))
         for truth, expected in truths.items():
             sizes[f"truth_{truth}"].append(len(expected))
         for name, ids in engines.items():
@@ -377,6 +379,10 @@ def measure_quality(
             for name, row in engines_scores.items()
         }
     out["mean_result_size"] = {k: round(statistics.fmean(v), 1) for k, v in sizes.items()}
+    out["token_truth_by_family"] = {
+        family: {"queries": len(n), "empty": sum(1 for x in n if not x), "median": statistics.median(n)}
+        for family, n in sorted(families.items())
+    }
     out["empty_truth_queries"] = {
         "token": sum(1 for n in sizes["truth_token"] if n == 0),
         "literal": sum(1 for n in sizes["truth_literal"] if n == 0),
@@ -488,7 +494,7 @@ def print_table(results: dict[str, Any]) -> None:
             add(
                 f"{truth} truth: {name} precision/recall",
                 f"{q['precision']}/{q['recall']}",
-                f"exact on {q['exact_share']:.0%} of queries" if q["exact_share"] is not None else "",
+                f"exact on {q['exact_share']:.1%} of queries" if q["exact_share"] is not None else "",
             )
     s = results["suggest"]["all"]
     add(
@@ -597,17 +603,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.rss_probe:
         return rss_probe(args.rss_probe)
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    lock = (BENCH_DIR / "search.lock").open("w")  # two runs would rebuild the same files at once
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log("another bench_search.py run holds var/bench/search.lock; waiting for it ...")
+        fcntl.flock(lock, fcntl.LOCK_EX)
     load_before = os.getloadavg()
 
     configure()
     started = time.perf_counter()
+    code = code_version()  # what this process imports; the lead may commit while it runs
     corpus_info = ensure_corpus(fresh=args.fresh)
     phases: dict[str, int] = {}
     phases["corpus generation"] = rss()["peak_mib"] if corpus_info["generated"] else 0
 
     from django.test import Client
 
-    from search.services import get_backend, search_run, search_suggest
+    from search.documents import indexable_postings, indexable_programs
+    from search.services import get_backend, index_stats, search_run, search_suggest
     from tests.benchmarks.search_peers import OrmSearch, TantivySearch
     from tests.benchmarks.search_workload import (
         Corpus,
@@ -617,7 +632,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_vocabulary,
     )
 
-    rebuild = args.reindex or corpus_info["generated"] or not INDEX.exists()
+    expected = indexable_postings().count() + indexable_programs().count()
+    present = sum(index_stats()["documents"].values())  # type: ignore[attr-defined]
+    if present != expected and not args.reindex:  # missing, stale, or an older layout recreated empty
+        log(f"the index holds {present:,} documents, the database {expected:,} indexable: rebuilding")
+    rebuild = args.reindex or corpus_info["generated"] or present != expected
     indexing, documents = measure_indexing(rebuild=rebuild)
     if indexing["rebuild"]:
         phases["index_rebuild()"] = indexing["rebuild"]["peak_rss_mib"]
@@ -644,7 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"  tantivy write: {seconds:.1f} s")
 
     vocabulary = load_vocabulary(corpus)
-    specs = build_mix(vocabulary, args.queries)
+    specs = build_mix(vocabulary, args.queries, corpus)
     prefixes = build_prefixes(vocabulary, args.prefixes)
     orm = OrmSearch(TODAY)
     client = Client(HTTP_ACCEPT="application/json", raise_request_exception=False)
@@ -738,7 +757,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
         },
-        "code": code_version(),
+        "code": code,
         "corpus": {
             **CORPUS,
             "database": str(DATABASE.relative_to(ROOT)),
@@ -790,6 +809,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         "mean result-set sizes:", quality["mean_result_size"], "empty truths:", quality["empty_truth_queries"]
     )
+    print("token truth by query family (queries, empty, median size):", quality["token_truth_by_family"])
     print_table(results)
 
     for run in (latency, diagnostics_runs):

@@ -23,21 +23,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from search.analysis import QueryTerm, looks_like_pinyin, normalise, query_terms
 from search.highlight import compile_terms, mark, snippet
 from search.query import WAGE_BANDS, Kind
-from tests.benchmarks.search_workload import Corpus, Spec
+from tests.benchmarks.search_workload import Corpus, Spec, analysed
 
 PAGE = 20
 FLAGS = ("lodging", "meals", "social_insurance", "couple_rooms", "free", "subsidised")
-
-
-def analysed(text: str) -> tuple[list[QueryTerm], str | None]:
-    """The engine's own query analysis: terms with synonyms, and the pinyin prefix if it looks like one."""
-    text = normalise(text)
-    terms = query_terms(text) if text else []
-    pinyin_query = text.replace(" ", "") if text and looks_like_pinyin(text) else None
-    return terms, pinyin_query
 
 
 # --- the naive Django ORM search -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from search.analysis import QueryTerm
+from search.analysis import QueryTerm, looks_like_pinyin, normalise, query_terms
 from search.query import GeoPoint, Kind, SearchQuery, Sort
 
 QUERY_SEED = 20260302
@@ -35,6 +35,14 @@ COMMON_WORDS = (
 )
 COMMON_PINYIN = ("jiazheng", "jz", "yuesao", "pugong", "dianhan", "baomu", "chushi", "cc", "baoan", "kuaidi")
 BENEFIT_WORDS = ("包吃住", "包住", "包吃", "五险", "长白班", "夫妻房", "两班倒")
+
+
+def analysed(text: str) -> tuple[list[QueryTerm], str | None]:
+    """The engine's own query analysis: terms with synonyms, and the pinyin prefix if it looks like one."""
+    text = normalise(text)
+    terms = query_terms(text) if text else []
+    pinyin_query = text.replace(" ", "") if text and looks_like_pinyin(text) else None
+    return terms, pinyin_query
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,7 @@ class Vocabulary:
     occupations: list[tuple[str, list[str]]]  # (name, aliases) of occupations with postings
     skills: list[tuple[str, list[str]]]
     counties: list[tuple[str, str, str, float, float]]  # (code, name, city code, lat, lng), with data
+    county_weights: list[int]  # documents in each county: searches go where the jobs are
     cities: list[str]  # city codes with data
     short_names: dict[str, str]  # county code -> the name people type (英德, 连南)
 
@@ -112,7 +121,8 @@ def load_vocabulary(corpus: Corpus) -> Vocabulary:
         )
         short_names[code] = division_short_name(division.name) or division.name
     cities = sorted({d.city for d in corpus.docs})
-    return Vocabulary(occupations, skills, counties, cities, short_names)
+    weights = [per_county[c[0]] for c in counties]
+    return Vocabulary(occupations, skills, counties, weights, cities, short_names)
 
 
 def _pinyin_forms(words: Iterable[str]) -> list[str]:
@@ -124,8 +134,15 @@ def _pinyin_forms(words: Iterable[str]) -> list[str]:
     return forms
 
 
-def build_mix(vocabulary: Vocabulary, count: int, seed: int = QUERY_SEED) -> list[Spec]:
-    """`count` queries: realistic text, each with a division filter, facets on, mostly sorted by distance."""
+ZERO_RESULT_KEEP = 0.3  # a drawn query with no result is kept with this chance (search logs: ~10-20%)
+
+
+def build_mix(
+    vocabulary: Vocabulary, count: int, corpus: Corpus | None = None, seed: int = QUERY_SEED
+) -> list[Spec]:
+    """`count` queries: realistic text, each with a division filter, facets on, mostly sorted by
+    distance. Counties are drawn in proportion to their documents; with a corpus, a query whose
+    token ground truth is empty is redrawn unless a ZERO_RESULT_KEEP roll keeps it."""
     rng = random.Random(seed)
     names = [name for name, _ in vocabulary.occupations]
     aliases = [a for _, group in vocabulary.occupations for a in group]
@@ -153,10 +170,10 @@ def build_mix(vocabulary: Vocabulary, count: int, seed: int = QUERY_SEED) -> lis
         ("unspaced", 8, lambda: rng.choice(COMMON_WORDS + tuple(aliases)) + rng.choice(BENEFIT_WORDS)),
     )
     weights = [w for _, w, _ in families]
-    specs = []
-    for _ in range(count):
+    specs: list[Spec] = []
+    while len(specs) < count:
         family, _, make = rng.choices(families, weights=weights)[0]
-        county = rng.choice(vocabulary.counties)
+        county = rng.choices(vocabulary.counties, weights=vocabulary.county_weights)[0]
         code, _, city, lat, lng = county
         if family in ("place", "word+place"):
             place = vocabulary.short_names[code]
@@ -177,7 +194,11 @@ def build_mix(vocabulary: Vocabulary, count: int, seed: int = QUERY_SEED) -> lis
         kind = rng.choices(("all", "job", "training"), weights=(70, 20, 10))[0]
         near = code if sort == "distance" else None
         origin = (lat, lng) if sort == "distance" else None
-        specs.append(Spec(text, kind, division, level, sort, near, origin, family))
+        spec = Spec(text, kind, division, level, sort, near, origin, family)
+        empty = corpus is not None and not token_truth(corpus, spec, *analysed(text))
+        if empty and rng.random() >= ZERO_RESULT_KEEP:
+            continue
+        specs.append(spec)
     return specs
 
 
