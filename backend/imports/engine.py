@@ -458,9 +458,11 @@ class Importer:
         for kind, ids in self.index_targets(plans):
             enqueue_refresh(kind, ids)  # after commit: the index never sees a rolled-back import
 
+    index_kind: ClassVar[Kind | None] = None  # the search index the imported rows appear in
+
     def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
         """Search documents this import changed (none for kinds that are not indexed)."""
-        return []
+        return [(self.index_kind, [p.instance.pk for p in plans])] if self.index_kind else []
 
     def write_m2m(self, name: str, plans: list[RowPlan]) -> None:
         m2m_field = self.schema.model._meta.get_field(name)
@@ -661,9 +663,7 @@ class EmployerImporter(Importer):
 
 class ProgramImporter(Importer):
     schema = PROGRAMS
-
-    def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
-        return [(Kind.TRAINING, [p.instance.pk for p in plans])]
+    index_kind = Kind.TRAINING
 
     select_related = ("certificate_type",)
 
@@ -724,9 +724,7 @@ class SessionImporter(Importer):
 
 class PostingImporter(Importer):
     schema = POSTINGS
-
-    def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
-        return [(Kind.JOB, [p.instance.pk for p in plans])]
+    index_kind = Kind.JOB
 
     select_related = ("required_certificate",)
 
