@@ -8,8 +8,10 @@ var/bench/bench.sqlite3 and var/bench/search.sqlite3 (this script sets DATABASE_
 SEARCH_FTS5_PATH itself, with the settings in tests/benchmarks/search_settings.py). The first run
 (or --fresh) migrates it, loads divisions and the taxonomy and runs
 `seed_demo --postings 200000 --programs 5000 --workers 1000 --seed 2023 --today 2026-03-02`;
-the index is rebuilt (and timed) when missing or with --reindex. "Today" is frozen at the corpus
-date for the whole process, so the same postings are indexable whatever day the benchmark runs.
+the index is rebuilt (and timed) when it does not hold exactly the indexable rows (missing, stale,
+an older layout recreated empty) or with --reindex. "Today" is frozen at the corpus date for the
+whole process, so the same postings are indexable whatever day the benchmark runs. Two runs at
+once wait on var/bench/search.lock. docs/benchmarks.md has the definitions and the figures.
 
 Measured:
 1. indexing: index_rebuild() (when it runs), and every run the two parts apart: building the
@@ -82,9 +84,8 @@ def configure() -> None:
         return TODAY if value is None else real_localdate(value, timezone)
 
     mock.patch.object(timezone, "localdate", frozen_localdate).start()
-    warnings.filterwarnings(
-        "ignore", message="No directory at", category=UserWarning
-    )  # no collectstatic here
+    # whitenoise warns that STATIC_ROOT does not exist: the benchmark serves no static files
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     django.setup()
 
 
@@ -106,12 +107,9 @@ def summary(values: Sequence[float]) -> dict[str, float]:
     }
 
 
-CPU_TIMES: dict[int, list[float]] = {}  # id(wall-time list) -> the same calls' CPU time of this thread
-
-
-def timed(call: Callable[[Any], Any], items: Sequence[Any]) -> tuple[list[float], list[Any]]:
-    """Wall milliseconds per call, and what each call returned. The calls' CPU time (this thread)
-    is kept too: on a shared 2-core machine, wall time also counts other processes' load."""
+def timed(call: Callable[[Any], Any], items: Sequence[Any]) -> tuple[list[float], list[float], list[Any]]:
+    """Wall milliseconds per call, the same calls' CPU milliseconds (this thread: on a shared 2-core
+    machine, wall time also counts other processes' load), and what each call returned."""
     times, cpu, results = [], [], []
     gc.collect()
     for item in items:
@@ -120,8 +118,7 @@ def timed(call: Callable[[Any], Any], items: Sequence[Any]) -> tuple[list[float]
         times.append((time.perf_counter() - started) * 1000)
         cpu.append((time.thread_time() - started_cpu) * 1000)
         results.append(result)
-    CPU_TIMES[id(times)] = cpu
-    return times, results
+    return times, cpu, results
 
 
 def rss() -> dict[str, int]:
@@ -205,7 +202,7 @@ def measure_indexing(*, rebuild: bool) -> tuple[dict[str, Any], list[Any]]:
     Returns the figures and the documents built (the peers and the ground truth use them)."""
     from search.backends.fts5 import FTS5Backend
     from search.query import Kind
-    from search.services import documents_for, get_backend, index_rebuild, vocabulary
+    from search.services import documents_for, index_rebuild, index_stats, vocabulary
 
     figures: dict[str, Any] = {}
     fresh_analyzer()  # jieba's main dictionary: loaded once per process, outside every timing
@@ -227,7 +224,7 @@ def measure_indexing(*, rebuild: bool) -> tuple[dict[str, Any], list[Any]]:
         log(f"index_rebuild(): {documents:,} documents in {seconds:.1f} s ({documents / seconds:,.0f}/s)")
     else:
         figures["rebuild"] = None
-    figures["index_bytes"] = get_backend().stats()["bytes"]
+    figures["index_bytes"] = index_stats()["bytes"]
 
     fresh_analyzer()
     log("building documents (SQL + segmentation + pinyin) ...")
@@ -295,7 +292,7 @@ def run_latency(
             for spec in specs:
                 call(spec)
         reset_peak()
-        times, results = timed(call, specs)
+        times, cpu, results = timed(call, specs)
         by_sort: dict[str, list[float]] = defaultdict(list)
         by_family: dict[str, list[float]] = defaultdict(list)
         for spec, ms in zip(specs, times, strict=True):
@@ -304,7 +301,7 @@ def run_latency(
         slowest = sorted(zip(times, specs, strict=True), key=lambda pair: -pair[0])[:5]
         out[name] = {
             "all": summary(times),
-            "cpu": summary(CPU_TIMES[id(times)]),
+            "cpu": summary(cpu),
             "by_sort": {k: summary(v) for k, v in sorted(by_sort.items())},
             "by_family": {k: summary(v) for k, v in sorted(by_family.items())},
             "slowest": [{"ms": round(ms, 1), **spec_dict(spec)} for ms, spec in slowest],
@@ -412,7 +409,7 @@ Definitions (recall/precision are of the FULL result set, not a page; averaged o
 
 # --- the report ----------------------------------------------------------------------------------------
 def ratio(a: float | None, b: float | None) -> str:
-    return f"{a / b:.1f}x" if a and b else "-"
+    return f"{a / b:.2f}x" if a and b else "-"
 
 
 def print_table(results: dict[str, Any]) -> None:
@@ -431,7 +428,7 @@ def print_table(results: dict[str, Any]) -> None:
             f"{r['documents']:,} docs in {r['seconds']} s",
         )
     else:
-        add("index_rebuild() total", "not run", "index present; --reindex to time it")
+        add("index_rebuild() total", "not run", "the index was up to date; --reindex to time it")
     add(
         "  document building (SQL+jieba+pinyin)",
         f"{idx['build']['docs_per_s']:,} docs/s",
@@ -445,7 +442,7 @@ def print_table(results: dict[str, Any]) -> None:
     add(
         "index size: FTS5 / tantivy",
         f"{idx['index_bytes'] / 2**20:,.0f} / {idx['tantivy_write']['bytes'] / 2**20:,.0f} MiB",
-        "FTS5: docs table + full-text index (prefix indexes 1,2,3 on every column)",
+        "the FTS5 file holds the text, the facts and the full-text index",
     )
     add(
         "  tantivy write (same docs, 1 thread)",
@@ -464,7 +461,8 @@ def print_table(results: dict[str, Any]) -> None:
         s = lat[name]["all"]
         note = f"target p95 <= {target:g} ms: {'met' if s['p95'] <= target else 'MISSED'}" if target else ""
         if name in ("orm", "tantivy"):
-            note = f"vs FTS5: p50 {ratio(s['p50'], lat['fts5']['all']['p50'])}, p95 {ratio(s['p95'], lat['fts5']['all']['p95'])}"
+            fts5 = lat["fts5"]["all"]
+            note = f"time / FTS5's: p50 {ratio(s['p50'], fts5['p50'])}, p95 {ratio(s['p95'], fts5['p95'])}"
         add(f"{label} p50/p95/p99", f"{s['p50']}/{s['p95']}/{s['p99']} ms", note)
         c = lat[name]["cpu"]
         add("  the same, CPU time of the thread", f"{c['p50']}/{c['p95']}/{c['p99']} ms", "")
@@ -720,7 +718,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for prefix in prefixes:
         search_suggest(prefix=prefix)
     reset_peak()
-    suggest_times, suggestions = timed(lambda p: search_suggest(prefix=p), prefixes)
+    suggest_times, suggest_cpu, suggestions = timed(lambda p: search_suggest(prefix=p), prefixes)
     phases["suggest"] = rss()["peak_mib"]
     by_length: dict[str, list[float]] = defaultdict(list)
     for prefix, ms in zip(prefixes, suggest_times, strict=True):
@@ -728,7 +726,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         by_length[f"{script} {len(prefix)}"].append(ms)
     suggest = {
         "all": summary(suggest_times),
-        "cpu": summary(CPU_TIMES[id(suggest_times)]),
+        "cpu": summary(suggest_cpu),
         "by_prefix": {k: summary(v) for k, v in sorted(by_length.items())},
         "slowest": [
             {"prefix": p, "ms": round(ms, 1)}
