@@ -182,6 +182,9 @@ class Suggestion(TimeStampedModel):
     pathways = models.JSONField("培训路径", default=list, blank=True, encoder=DjangoJSONEncoder)
     # Why a training is suggested (matching.core.types.REASONS); the plain sentence is explanation["summary"].
     reason = models.CharField("推荐原因", max_length=64, blank=True)
+    # The pairwise features it was scored on (matching.core.features.FEATURE_NAMES order), kept
+    # so `train_ranker` learns from what the ranker saw when staff decided, not today's data.
+    features = models.JSONField("特征", default=list, blank=True)
     model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="suggestions")
     run = models.ForeignKey(
         MatchingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"

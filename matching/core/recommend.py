@@ -99,6 +99,7 @@ def recommend_block(
     position = 0
     top_scores = scores[top_rows].tolist()
     top_ids = cat.ids[top_items].tolist()
+    top_rows_X = top_X.tolist()
     for b, rows in enumerate(tops):
         span = range(position, position + len(rows))
         position += len(rows)
@@ -124,6 +125,7 @@ def recommend_block(
                     pathways=pathway_list,
                     reason=reasons[p],
                     qualified=bool(qualified[p]) if kind == "job" else None,
+                    features=tuple(top_rows_X[p]),
                 )
             )
         out.append(recs)

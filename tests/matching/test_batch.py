@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -12,7 +13,8 @@ from backend.jobs.models import Application, Posting
 from backend.jobs.services import application_update
 from backend.workers.models import WorkerProfile
 from matching import services
-from matching.core.rankers import BASELINE_VERSION
+from matching.core.features import FEATURE_NAMES
+from matching.core.rankers import BASELINE_VERSION, BaselineRanker
 from matching.models import MatchingRun, Suggestion, SuggestionEvent
 from tests import factories as f
 
@@ -61,6 +63,12 @@ def test_a_run_stores_each_workers_top_suggestions_with_model_version_and_run(
     assert run.suggestions_created == suggestions.count() > 0
     assert all(s.model_version.name == BASELINE_VERSION and s.run_id == run.pk for s in suggestions)
     assert all(s.status == "pending" and s.explanation.get("summary") for s in suggestions)
+    # Each logs the feature row it was scored on, for train_ranker; the baseline's score is their
+    # weighted sum, so the stored row is the one that produced the stored score.
+    baseline = BaselineRanker()
+    for s in suggestions:
+        assert len(s.features) == len(FEATURE_NAMES)
+        assert baseline.score(np.array([s.features]))[0] == pytest.approx(s.score, abs=1e-3)
     for worker in world.workers.values():
         assert suggestions.filter(worker=worker, kind="job").count() <= run.jobs_per_worker
         assert suggestions.filter(worker=worker, kind="training").count() <= run.trainings_per_worker
