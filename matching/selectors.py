@@ -6,10 +6,10 @@ a worker sees only their own APPROVED suggestions; providers and employers none.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from backend.accounts.policies import covered_county_codes, role_of
 from backend.common.errors import NotFound
@@ -90,40 +90,6 @@ def my_suggestions(*, user: Any) -> QuerySet[Suggestion]:
     if role_of(user) != "worker":
         return Suggestion.objects.none()
     return suggestion_list(user=user).order_by("-reviewed_at", "-id")
-
-
-def review_labels(*, since: Any = None) -> Iterator[Any]:
-    """Staff decisions and outcomes as training labels (for `train_ranker`), oldest first.
-
-    One dict per reviewed or outcome-bearing suggestion: worker id, kind, item id, status,
-    reason code, outcome, model version, when suggested and when reviewed.
-    """
-    qs = Suggestion.objects.filter(
-        Q(status__in=[Suggestion.Status.APPROVED, Suggestion.Status.REJECTED])
-        | ~Q(outcome=Suggestion.Outcome.NONE)
-    )
-    if since is not None:
-        qs = qs.filter(updated_at__gte=since)
-    return (
-        qs.order_by("created_at", "id")
-        .values(
-            "id",
-            "worker_id",
-            "kind",
-            "posting_id",
-            "session_id",
-            "score",
-            "rank",
-            "status",
-            "reason_code",
-            "outcome",
-            "model_version__name",
-            "created_at",
-            "reviewed_at",
-            "outcome_at",
-        )
-        .iterator(chunk_size=2000)
-    )
 
 
 # --- items shown beside a recommendation -------------------------------------------------------

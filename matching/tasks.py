@@ -18,3 +18,11 @@ def execute_run(run_id: int) -> str:
 def sweep() -> dict[str, object]:
     """Periodic: suggestion outcomes from applications/enrolments; re-enqueue runs a crash left behind."""
     return {"outcomes": services.outcomes_sync(), "recovered_runs": services.matching_runs_recover()}
+
+
+@shared_task(name="matching.train_ranker", ignore_result=False)
+def train_ranker() -> dict[str, object]:
+    """Periodic (weekly): fit a candidate ranker on the decisions so far; activated only if better."""
+    from . import learning  # scikit-learn fitting code is only needed here
+
+    return learning.ranker_train().as_dict()

@@ -185,4 +185,5 @@ CELERY_BEAT_SCHEDULE = {
     "expire-due-postings": {"task": "jobs.expire_due_postings", "schedule": 60 * 60 * 6},
     "search-sweep": {"task": "search.sweep", "schedule": 60 * 30},
     "matching-sweep": {"task": "matching.sweep", "schedule": 60 * 30},
+    "matching-train-ranker": {"task": "matching.train_ranker", "schedule": 60 * 60 * 24 * 7},
 }
