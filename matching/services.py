@@ -12,7 +12,9 @@ import decimal
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
@@ -45,6 +47,10 @@ STALE_RUNNING_AFTER = dt.timedelta(minutes=10)
 BULK_REVIEW_LIMIT = 200
 NOTE_MAX = 1000
 REFERRAL_NOTE = "就业服务人员根据匹配建议推荐"
+
+# The suggestion `suggestion_review` is approving: it links and records the referral/enrolment
+# it creates itself (in its "approved" event), so the outcome hooks leave that one alone.
+_under_review: ContextVar[int | None] = ContextVar("matching_suggestion_under_review", default=None)
 
 # What the linked application or enrolment says about a suggestion's outcome.
 APPLICATION_OUTCOMES = {
@@ -598,6 +604,15 @@ def _apply_for_session(actor: Any, suggestion: Suggestion) -> Enrolment:
         raise
 
 
+@contextmanager
+def _reviewing(suggestion: Suggestion) -> Iterator[None]:
+    token = _under_review.set(suggestion.pk)
+    try:
+        yield
+    finally:
+        _under_review.reset(token)
+
+
 @transaction.atomic
 def suggestion_review(
     *, actor: Any, suggestion: Suggestion, decision: str, reason_code: str | None = None, note: str = ""
@@ -619,14 +634,15 @@ def suggestion_review(
     fields = ["status", "reason_code", "reviewed_by", "reviewed_at", "updated_at"]
     if decision == "approve":
         locked.status = Suggestion.Status.APPROVED
-        if locked.kind == Suggestion.Kind.JOB:
-            application = _refer(actor, locked)
-            locked.application = application
-            locked.outcome = application_outcome(application.status, application.source)
-        else:
-            enrolment = _apply_for_session(actor, locked)
-            locked.enrolment = enrolment
-            locked.outcome = enrolment_outcome(enrolment.status)
+        with _reviewing(locked):
+            if locked.kind == Suggestion.Kind.JOB:
+                application = _refer(actor, locked)
+                locked.application = application
+                locked.outcome = application_outcome(application.status, application.source)
+            else:
+                enrolment = _apply_for_session(actor, locked)
+                locked.enrolment = enrolment
+                locked.outcome = enrolment_outcome(enrolment.status)
         locked.outcome_at = now
         fields += ["application", "enrolment", "outcome", "outcome_at"]
     else:
@@ -717,7 +733,7 @@ def suggestion_annotate(*, actor: Any, suggestion: Suggestion, note: str) -> Sug
 
 
 def suggestion_record_outcome(*, suggestion: Suggestion, outcome: str, actor: Any = None) -> Suggestion:
-    """Record what became of a suggestion. The direct hook for jobs/training services (see outcomes_sync)."""
+    """Record what became of a suggestion (an "outcome" event); nothing when it is already that."""
     if outcome not in Suggestion.Outcome.values:
         raise ValidationFailed.for_field("outcome", "invalid_choice", "结果无效。")
     if suggestion.outcome == outcome:
@@ -739,6 +755,54 @@ def suggestion_record_outcome(*, suggestion: Suggestion, outcome: str, actor: An
             at=now,
         )
     return suggestion
+
+
+def _outcomes_for(
+    field: str, target: Application | Enrolment, item: dict[str, Any], outcome: str, actor: Any
+) -> list[Suggestion]:
+    """Link the worker's live unlinked suggestions for the item to `target`, then record `outcome`
+    on every suggestion linked to it (the one `suggestion_review` is approving aside)."""
+    reviewing = _under_review.get()
+    with transaction.atomic():
+        unlinked = Suggestion.objects.filter(
+            worker_id=target.worker_id, status__in=Suggestion.LIVE, **item, **{f"{field}__isnull": True}
+        )
+        linked = Suggestion.objects.select_for_update(of=("self",)).filter(**{field: target})
+        if reviewing is not None:
+            unlinked, linked = unlinked.exclude(pk=reviewing), linked.exclude(pk=reviewing)
+        unlinked.update(**{field: target}, updated_at=timezone.now())
+        return [
+            suggestion_record_outcome(suggestion=suggestion, outcome=outcome, actor=actor)
+            for suggestion in linked.order_by("pk")
+        ]
+
+
+def outcomes_for_application(*, application: Application, actor: Any = None) -> list[Suggestion]:
+    """The direct hook: what the application's status says, recorded at once on its suggestions.
+
+    Called in the transaction that created the application or changed its status (through the
+    `backend.jobs.services.application_status_changed` signal, connected in MatchingConfig.ready).
+    Live suggestions of the same worker and posting not yet linked (the worker applied on their
+    own) are linked first. The actor (employer, worker, staff) is recorded on each outcome event.
+    """
+    outcome = application_outcome(application.status, application.source)
+    return _outcomes_for("application", application, {"posting_id": application.posting_id}, outcome, actor)
+
+
+def outcomes_for_enrolment(*, enrolment: Enrolment, actor: Any = None) -> list[Suggestion]:
+    """The same for an enrolment (signal `training.services.enrolment_status_changed`)."""
+    outcome = enrolment_outcome(enrolment.status)
+    return _outcomes_for("enrolment", enrolment, {"session_id": enrolment.session_id}, outcome, actor)
+
+
+def on_application_status_changed(
+    sender: Any, *, application: Application, actor: Any = None, **_: Any
+) -> None:
+    outcomes_for_application(application=application, actor=actor)
+
+
+def on_enrolment_status_changed(sender: Any, *, enrolment: Enrolment, actor: Any = None, **_: Any) -> None:
+    outcomes_for_enrolment(enrolment=enrolment, actor=actor)
 
 
 def _link_own_actions() -> int:
@@ -771,9 +835,13 @@ def _link_own_actions() -> int:
 def outcomes_sync() -> int:
     """Bring suggestion outcomes in line with their applications and enrolments, in bulk.
 
-    Run periodically (task `matching.sweep`). A direct hook would be a call to
-    `suggestion_record_outcome` from `jobs.services.application_update` and
-    `training.services.enrolment_set_status` after the status change.
+    The safety net, run periodically (task `matching.sweep`). Outcomes normally arrive at once,
+    through `outcomes_for_application` / `outcomes_for_enrolment`, which the jobs and training
+    services trigger (signals) whenever they create an application/enrolment or change its status.
+    This catches what those hooks cannot see: rows written around the services (Django admin,
+    imports, the shell, data fixes) and suggestions a run creates after the worker had already
+    applied or enrolled. Only differences are written, so after the hooks it records nothing
+    again (no duplicate events); its events carry no actor.
     """
     _link_own_actions()
     rows = (

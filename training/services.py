@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from backend.accounts.policies import is_admin, role_of
@@ -23,6 +24,12 @@ PROGRAM_FIELDS = (
     "is_subsidised", "eligibility", "description",
 )  # fmt: skip
 SESSION_FIELDS = ("external_id", "start_date", "end_date", "enrol_deadline", "seats")
+
+# Sent, inside the writing transaction, when a service creates an enrolment or changes its
+# status; kwargs: `enrolment`, `actor`, `created`. `matching` listens (suggestion outcomes,
+# connected in MatchingConfig.ready): training does not import matching, matching depends on it.
+# Receivers run in the same transaction, so one that fails rolls the change back.
+enrolment_status_changed = Signal()
 
 
 def can_manage_provider(user: Any, provider: Provider | None) -> bool:
@@ -144,6 +151,7 @@ def enrolment_apply(*, actor: Any, data: dict[str, Any]) -> Enrolment:
         status_changed_at=timezone.now(),
     )
     Session.objects.filter(pk=session.pk).update(enrolled_count=F("enrolled_count") + 1)
+    enrolment_status_changed.send(sender=Enrolment, enrolment=enrolment, actor=actor, created=True)
     return enrolment
 
 
@@ -178,4 +186,5 @@ def enrolment_set_status(*, actor: Any, enrolment: Enrolment, data: dict[str, An
     enrolment.status = new
     enrolment.status_changed_at = timezone.now()
     enrolment.save(update_fields=["status", "status_changed_at", "updated_at"])
+    enrolment_status_changed.send(sender=Enrolment, enrolment=enrolment, actor=actor, created=False)
     return enrolment

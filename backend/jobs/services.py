@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from backend.accounts.policies import covers, is_admin, role_of
@@ -28,6 +29,12 @@ POSTING_FIELDS = (
     "description", "expires_on",
 )  # fmt: skip
 DEFAULT_POSTING_DAYS = 60
+
+# Sent, inside the writing transaction, when a service creates an application or changes its
+# status; kwargs: `application`, `actor`, `created`. `matching` listens (suggestion outcomes,
+# connected in MatchingConfig.ready): jobs does not import matching, matching depends on jobs.
+# Receivers run in the same transaction, so one that fails rolls the change back.
+application_status_changed = Signal()
 
 
 def can_manage_employer(user: Any, employer: Employer) -> bool:
@@ -182,7 +189,7 @@ def application_create(*, actor: Any, data: dict[str, Any]) -> Application:
     if Application.objects.filter(worker=worker, posting=posting).exists():
         raise Conflict("已经投递过该岗位。", code="already_applied")
     is_self = role_of(actor) == "worker"
-    return Application.objects.create(
+    application = Application.objects.create(
         worker=worker,
         posting=posting,
         source=Application.Source.SELF if is_self else Application.Source.STAFF_REFERRAL,
@@ -190,6 +197,8 @@ def application_create(*, actor: Any, data: dict[str, Any]) -> Application:
         note=data.get("note", ""),
         status_changed_at=timezone.now(),
     )
+    application_status_changed.send(sender=Application, application=application, actor=actor, created=True)
+    return application
 
 
 _EMPLOYER_STATUSES = {
@@ -214,10 +223,15 @@ def application_update(*, actor: Any, application: Application, data: dict[str, 
         and new != application.status
     ):
         raise ValidationFailed.for_field("status", "invalid_transition", "该申请已结束,不能再修改状态。")
-    if new != application.status:
+    status_changed = new != application.status
+    if status_changed:
         application.status = new
         application.status_changed_at = timezone.now()
     if "note" in data and owns_posting:
         application.note = data["note"]
     application.save()
+    if status_changed:
+        application_status_changed.send(
+            sender=Application, application=application, actor=actor, created=False
+        )
     return application
