@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint typecheck install demo clean
+.PHONY: run test lint typecheck install demo clean chromium messages screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -23,8 +23,24 @@ run: install
 	$(PY) manage.py runserver $(HOST)
 
 # The whole suite. Service-backed tests run when DATABASE_URL / CELERY_BROKER_URL point at them.
-test: install
+test: install chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Debian's Chromium for the browser tests (tests/browser), installed where we are root; elsewhere
+# those tests skip (and fail under SKILLBRIDGE_REQUIRE_SERVICES=1). Playwright downloads nothing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium is not installed (apt-get install chromium): browser tests will skip"
+
+# Re-extract and compile the English catalogue of the web pages (needs gettext); commit both files.
+messages: install
+	cd backend/web && ../../$(PY) ../../manage.py makemessages -l en --no-location && ../../$(PY) ../../manage.py compilemessages -l en
+
+# docs/screenshots/*.png at 360x780 and 1280x800 (a CJK font makes the Chinese legible).
+screenshots: install chromium
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || true
+	$(PY) -m pytest tests/browser/screenshots.py -q
 
 lint: install
 	$(VENV)/bin/ruff check .

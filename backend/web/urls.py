@@ -1,8 +1,18 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from .views import detail, pages, search
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("search/", search.search, name="search"),
+    path("jobs/<int:posting_id>/", detail.job_detail, name="job-detail"),
+    path("courses/<int:program_id>/", detail.course_detail, name="course-detail"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
