@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from itertools import compress
 
 import numpy as np
 
 from .catalogue import NO_DATE, Catalogue
 from .features import FEATURE_NAMES, IDX, LABELS
 from .geo import haversine_km
+from .sparse import gather_rows
 from .types import (
     LEVEL_LABELS,
     CertificateFit,
@@ -55,7 +57,8 @@ _KIND_MASK = np.array(
 )
 # Features that are neutral constants unless the worker has the wish (lodging_fit is 1 for a
 # worker who needs no lodging: not a reason to name).
-_NAMED = [(name, LABELS[name]) for name in FEATURE_NAMES]
+_FEATURE = list(FEATURE_NAMES)
+_LABEL = [LABELS[name] for name in FEATURE_NAMES]
 _WISHES = ("lodging_fit", "meals_fit", "couple_room_fit", "wage_fit", "home_proximity", "start_fit")
 
 
@@ -89,15 +92,15 @@ def top_features(
     masked = np.where(allowed & (values > 1e-9), values, -np.inf)
     best = np.argsort(-masked, axis=1, kind="stable")[:, :TOP_FEATURES]
     best_values = np.round(np.take_along_axis(masked, best, axis=1), 4)
-    named = _NAMED
-    return [
-        [
-            FeatureContribution(named[i][0], named[i][1], v)
-            for i, v in zip(idx, vals, strict=True)
-            if v != -math.inf
-        ]
-        for idx, vals in zip(best.tolist(), best_values.tolist(), strict=True)
+    # The named features of a row are a prefix of its best (-inf sorts last): build all rows'
+    # contributions in one pass, then cut them per row.
+    named = best_values != -np.inf
+    ends = np.cumsum(named.sum(axis=1)).tolist()
+    flat = [
+        FeatureContribution(_FEATURE[i], _LABEL[i], v)
+        for i, v in zip(best[named].tolist(), best_values[named].tolist(), strict=True)
     ]
+    return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def _nearest_km(places: Sequence[Place | None], lat: float, lng: float) -> float | None:
@@ -109,10 +112,6 @@ def _nearest_km(places: Sequence[Place | None], lat: float, lng: float) -> float
 
 def _km_text(km: float) -> str:
     return "就在您附近" if km < 1 else f"距离约{round(km)}公里"
-
-
-def _none(value: float) -> int | None:
-    return None if value != value else int(value)  # NaN check without numpy
 
 
 def explain_rows(
@@ -128,7 +127,11 @@ def explain_rows(
     home_km: Sequence[float | None] | None = None,
 ) -> list[Explanation]:
     """Explanations of catalogue rows `rows[i]` for `workers[i]` (X, contributions: their rows).
-    Distances (km, None when unknown) are computed here unless given."""
+    Distances (km, None when unknown) are computed here unless given.
+
+    Everything per item or per (worker, skill) is gathered vectorised first (skill names and
+    "held" flags of every required/preferred entry, the item facts as Python lists); the loop then
+    only assembles each row's strings and dataclasses."""
     cat = catalogue
     rows = np.asarray(rows, dtype=np.int64)
     n = len(rows)
@@ -142,8 +145,8 @@ def explain_rows(
     tops = top_features(contributions, is_job, has_start, _wish_mask(distinct)[owner])
 
     online = cat.online[rows].tolist()
-    lat, lng = cat.lat[rows].tolist(), cat.lng[rows].tolist()
     if distance_km is None or home_km is None:
+        lat, lng = cat.lat[rows].tolist(), cat.lng[rows].tolist()
         distance_km = [
             None if on else _nearest_km([w.current, *w.preferred], la, ln)
             for w, on, la, ln in zip(workers, online, lat, lng, strict=True)
@@ -152,8 +155,34 @@ def explain_rows(
             _nearest_km([w.hukou], la, ln) if w.wants_work_near_home and not on else None
             for w, on, la, ln in zip(workers, online, lat, lng, strict=True)
         ]
+
+    # Required / preferred skills of every row at once: names, and whether the row's worker
+    # holds them (a distinct-workers × skills table), then per-row slices of plain lists.
+    if taxonomy is cat.taxonomy:
+        names = cat.skill_names
+    else:
+        names = [taxonomy.skill_name(s) for s in cat.skill_ids.tolist()]
+    held_table = np.zeros((len(distinct), len(cat.skill_ids)), dtype=bool)
+    skill_index = cat.skill_index
+    for d, w in enumerate(distinct):
+        cols = [c for c in map(skill_index.get, w.skills) if c is not None]
+        held_table[d, cols] = True
+    req_of, req_cols = gather_rows(cat.required.indptr, cat.required.indices, rows)
+    pref_of, pref_cols = gather_rows(cat.preferred.indptr, cat.preferred.indices, rows)
+    req_names = [names[c] for c in req_cols.tolist()]
+    pref_names = [names[c] for c in pref_cols.tolist()]
+    req_held_np = held_table[owner[req_of], req_cols]
+    req_held, req_lacking = req_held_np.tolist(), (~req_held_np).tolist()
+    pref_held = held_table[owner[pref_of], pref_cols].tolist()
+    span = np.arange(n + 1)
+    req_at = np.searchsorted(req_of, span).tolist()
+    pref_at = np.searchsorted(pref_of, span).tolist()
+
+    certificate_ids = cat.certificate_ids.tolist()
+    occupation_ids = cat.occupation_ids.tolist()
+    certificate_name = taxonomy.certificate_name
     facts = zip(
-        rows.tolist(),
+        workers,
         is_job.tolist(),
         online,
         cat.certificate[rows].tolist(),
@@ -166,19 +195,15 @@ def explain_rows(
         cat.subsidised[rows].tolist(),
         cat.occupation[rows].tolist(),
         X[:, IDX["occupation_match"]].tolist(),
+        distance_km,
+        home_km,
+        tops,
+        reasons if reasons is not None else [""] * n,
         strict=True,
     )
-    if taxonomy is cat.taxonomy:
-        names = cat.skill_names
-    else:
-        names = [taxonomy.skill_name(s) for s in cat.skill_ids.tolist()]
-    skill_ids = cat.skill_ids_list
-    req_ptr, req_idx = cat.required.indptr, cat.required.indices
-    pref_ptr, pref_idx = cat.preferred.indptr, cat.preferred.indices
-    reasons = reasons if reasons is not None else [""] * n
     out = []
     for i, (
-        row,
+        worker,
         job,
         on,
         cert_col,
@@ -191,171 +216,131 @@ def explain_rows(
         subsidised,
         occ,
         wanted,
+        km,
+        home,
+        top,
+        reason,
     ) in enumerate(facts):
-        worker = workers[i]
-        held = worker.skills
-        req = req_idx[req_ptr[row] : req_ptr[row + 1]].tolist()
-        pref = pref_idx[pref_ptr[row] : pref_ptr[row + 1]].tolist()
-        matched = [names[c] for c in req if skill_ids[c] in held] + [
-            names[c] for c in pref if skill_ids[c] in held
-        ]
-        not_held = [names[c] for c in req if skill_ids[c] not in held]
+        a, b = req_at[i], req_at[i + 1]
+        required = req_names[a:b]
+        matched = list(compress(required, req_held[a:b]))
+        not_held = list(compress(required, req_lacking[a:b])) if len(matched) < b - a else []
+        a, b = pref_at[i], pref_at[i + 1]
+        if a < b:
+            matched.extend(compress(pref_names[a:b], pref_held[a:b]))
+        wage_min = None if wmin != wmin else int(wmin)  # NaN check without numpy
+        wage_max = None if wmax != wmax else int(wmax)
+        need = need or None
+
+        if cert_col < 0:
+            cert = CertificateFit(None, False, None)
+        else:
+            cert_id = certificate_ids[cert_col]
+            has = cert_id in worker.certificates
+            held_level = worker.certificates.get(cert_id)
+            level_ok: bool | None
+            if not has:
+                level_ok = False
+            elif need is None:
+                level_ok = True
+            elif held_level in (1, 2, 3, 4, 5):
+                level_ok = held_level <= need
+            else:
+                level_ok = None  # held, but no level stated to compare
+            cert = CertificateFit(
+                certificate_name(cert_id),
+                has,
+                level_ok,
+                need,
+                held_level if held_level in (1, 2, 3, 4, 5) else None,
+            )
+        floor = worker.wage_floor if job else None
+        offered_top = wage_max if wage_max is not None else wage_min
+        meets = None if floor is None or offered_top is None else offered_top >= floor
+
+        parts: list[str] = []
+        if job:
+            missing, new = not_held, []
+            if required:
+                if not missing:
+                    parts.append(
+                        f"您具备全部{len(required)}项所需技能" if len(required) > 1 else f"您会{required[0]}"
+                    )
+                elif len(required) > len(missing):
+                    have = len(required) - len(missing)
+                    parts.append(f"您有其中{have}项所需技能,还差{'、'.join(missing[:2])}")
+                elif len(missing) > 2:
+                    parts.append(f"需要{'、'.join(missing[:2])}等技能")
+                else:
+                    parts.append(f"需要会{'、'.join(missing)}")
+            elif wanted > 0:
+                parts.append(f"是您想做的{taxonomy.occupation_name(occupation_ids[occ])}工作")
+            if cert.required:
+                level_text = LEVEL_LABELS.get(need or 0, "")
+                if cert.held and cert.level_ok:
+                    parts.append(f"您持有所需的{cert.required}")
+                elif cert.held:
+                    parts.append(f"需要{cert.required}{level_text}及以上")
+                else:
+                    parts.append(f"需要{cert.required}" + (f"({level_text}及以上)" if level_text else ""))
+            if km is not None:
+                parts.append("就在您附近" if km < 1 else f"距离约{round(km)}公里")  # _km_text
+            if home is not None and (km is None or abs(home - km) > 1):
+                parts.append(f"离家约{round(home)}公里")
+            if floor is not None:
+                if wage_min is not None and wage_min >= floor:
+                    parts.append("月薪不低于您的期望")
+                elif wage_max is not None and wage_max >= floor:
+                    parts.append("月薪最高可达您的期望")
+                elif offered_top is not None:
+                    parts.append("月薪低于您的期望")
+            elif wage_min is not None and wage_max is not None:
+                parts.append(f"月薪{wage_min}-{wage_max}元")
+            if worker.needs_lodging:
+                parts.append("提供住宿" if lodging else "不提供住宿")
+        else:
+            missing, new = [], not_held
+            if reason == "start_business":
+                parts.append("马兰花创业培训,帮您做好创业准备")
+            elif reason == "upgrade_certificate" and cert.required:
+                parts.append(f"可把您的{cert.required}提升到{LEVEL_LABELS.get(need or 0, '更高等级')}")
+            elif reason == "desired_occupation":
+                parts.append(f"是您想做的{taxonomy.occupation_name(occupation_ids[occ])}方向的培训")
+            elif reason == "online_far_from_venue":
+                parts.append("线上学习,不用跑远路")
+            if new and reason != "start_business":
+                parts.append(f"能学到{'、'.join(new[:3])}")
+            if cert.required and not cert.held:
+                parts.append(f"结业可考{cert.required}")
+            if free:
+                parts.append("免费")
+            elif subsidised:
+                parts.append("可享培训补贴")
+            if on and reason != "online_far_from_venue":
+                parts.append("可在线学习")
+            elif km is not None:
+                parts.append(_km_text(km))
+            if start != NO_DATE:
+                day = dt.date.fromordinal(start)
+                parts.append(f"{day.month}月{day.day}日开班")
+        if not parts:
+            parts.append(top[0].label if top else ("这个岗位可能适合您" if job else "这个培训可能适合您"))
         out.append(
-            _build(
-                worker,
-                taxonomy,
-                is_job=job,
-                online=on,
-                required=[names[c] for c in req],
-                matched=matched,
-                not_held=not_held,
-                cert_id=None if cert_col < 0 else int(cat.certificate_ids[cert_col]),
-                need=need or None,
-                wage_min=_none(wmin),
-                wage_max=_none(wmax),
-                lodging=lodging,
-                start=None if start == NO_DATE else dt.date.fromordinal(start),
-                free=free,
-                subsidised=subsidised,
-                occupation_id=int(cat.occupation_ids[occ]),
-                wanted=wanted > 0,
-                distance_km=distance_km[i],
-                home_km=home_km[i],
-                top=tops[i],
-                reason=reasons[i],
+            Explanation(
+                matched,
+                missing,
+                cert,
+                None if km is None else round(float(km), 1),
+                WageFit(wage_min, wage_max, floor, meets),
+                LodgingFit(worker.needs_lodging, bool(lodging)),
+                top,
+                ",".join(parts) + "。",
+                new,
+                on,
+                None if home is None else round(float(home), 1),
             )
         )
     return out
-
-
-def _build(
-    worker: WorkerData,
-    taxonomy: TaxonomyData,
-    *,
-    is_job: bool,
-    online: bool,
-    required: list[str],
-    matched: list[str],
-    not_held: list[str],
-    cert_id: int | None,
-    need: int | None,
-    wage_min: int | None,
-    wage_max: int | None,
-    lodging: bool,
-    start: dt.date | None,
-    free: bool,
-    subsidised: bool,
-    occupation_id: int,
-    wanted: bool,
-    distance_km: float | None,
-    home_km: float | None,
-    top: list[FeatureContribution],
-    reason: str,
-) -> Explanation:
-    missing = not_held if is_job else []
-    new = [] if is_job else not_held
-    cert = CertificateFit(required=None, held=False, level_ok=None)
-    if cert_id is not None:
-        has = cert_id in worker.certificates
-        held_level = worker.certificates.get(cert_id)
-        level_ok: bool | None
-        if not has:
-            level_ok = False
-        elif need is None:
-            level_ok = True
-        elif held_level in (1, 2, 3, 4, 5):
-            level_ok = held_level <= need
-        else:
-            level_ok = None  # held, but no level stated to compare
-        cert = CertificateFit(
-            required=taxonomy.certificate_name(cert_id),
-            held=has,
-            level_ok=level_ok,
-            required_level=need,
-            held_level=held_level if held_level in (1, 2, 3, 4, 5) else None,
-        )
-    floor = worker.wage_floor if is_job else None
-    offered_top = wage_max if wage_max is not None else wage_min
-    meets = None if floor is None or offered_top is None else offered_top >= floor
-    wage = WageFit(offered_min=wage_min, offered_max=wage_max, floor=floor, meets_floor=meets)
-
-    parts: list[str] = []
-    if is_job:
-        if required:
-            have = len(required) - len(missing)
-            if not missing:
-                parts.append(
-                    f"您具备全部{len(required)}项所需技能" if len(required) > 1 else f"您会{required[0]}"
-                )
-            elif have:
-                parts.append(f"您有其中{have}项所需技能,还差{'、'.join(missing[:2])}")
-            elif len(missing) > 2:
-                parts.append(f"需要{'、'.join(missing[:2])}等技能")
-            else:
-                parts.append(f"需要会{'、'.join(missing)}")
-        elif wanted:
-            parts.append(f"是您想做的{taxonomy.occupation_name(occupation_id)}工作")
-        if cert.required:
-            level_text = LEVEL_LABELS.get(need or 0, "")
-            if cert.held and cert.level_ok:
-                parts.append(f"您持有所需的{cert.required}")
-            elif cert.held:
-                parts.append(f"需要{cert.required}{level_text}及以上")
-            else:
-                parts.append(f"需要{cert.required}" + (f"({level_text}及以上)" if level_text else ""))
-        if distance_km is not None:
-            parts.append(_km_text(distance_km))
-        if home_km is not None and (distance_km is None or abs(home_km - distance_km) > 1):
-            parts.append(f"离家约{round(home_km)}公里")
-        if floor is not None:
-            if wage_min is not None and wage_min >= floor:
-                parts.append("月薪不低于您的期望")
-            elif wage_max is not None and wage_max >= floor:
-                parts.append("月薪最高可达您的期望")
-            elif offered_top is not None:
-                parts.append("月薪低于您的期望")
-        elif wage_min is not None and wage_max is not None:
-            parts.append(f"月薪{wage_min}-{wage_max}元")
-        if worker.needs_lodging:
-            parts.append("提供住宿" if lodging else "不提供住宿")
-    else:
-        if reason == "start_business":
-            parts.append("马兰花创业培训,帮您做好创业准备")
-        elif reason == "upgrade_certificate" and cert.required:
-            parts.append(f"可把您的{cert.required}提升到{LEVEL_LABELS.get(need or 0, '更高等级')}")
-        elif reason == "desired_occupation":
-            parts.append(f"是您想做的{taxonomy.occupation_name(occupation_id)}方向的培训")
-        elif reason == "online_far_from_venue":
-            parts.append("线上学习,不用跑远路")
-        if new and reason != "start_business":
-            parts.append(f"能学到{'、'.join(new[:3])}")
-        if cert.required and not cert.held:
-            parts.append(f"结业可考{cert.required}")
-        if free:
-            parts.append("免费")
-        elif subsidised:
-            parts.append("可享培训补贴")
-        if online and reason != "online_far_from_venue":
-            parts.append("可在线学习")
-        elif distance_km is not None:
-            parts.append(_km_text(distance_km))
-        if start is not None:
-            parts.append(f"{start.month}月{start.day}日开班")
-    if not parts:
-        parts.append(top[0].label if top else ("这个岗位可能适合您" if is_job else "这个培训可能适合您"))
-    return Explanation(
-        matched_skills=matched,
-        missing_skills=missing,
-        certificate=cert,
-        distance_km=None if distance_km is None else round(float(distance_km), 1),
-        wage=wage,
-        lodging=LodgingFit(needed=worker.needs_lodging, provided=bool(lodging)),
-        top_features=top,
-        summary=",".join(parts) + "。",
-        new_skills=new,
-        online=online,
-        home_distance_km=None if home_km is None else round(float(home_km), 1),
-    )
 
 
 def explain(

@@ -33,27 +33,43 @@ def pathways_for(
     block: WorkerBlock, b: int, catalogue: Catalogue, job_indices: Sequence[int] | np.ndarray, *, k: int = 3
 ) -> list[list[Pathway]]:
     """Pathways for worker b of a block and each job row in job_indices ([] when nothing is missing)."""
+    jobs = np.asarray(job_indices, dtype=np.int64)
+    return pathways_block(block, np.full(len(jobs), b, dtype=np.int64), catalogue, jobs, k=k)
+
+
+def pathways_block(
+    block: WorkerBlock,
+    owners: np.ndarray,
+    catalogue: Catalogue,
+    job_indices: Sequence[int] | np.ndarray,
+    *,
+    k: int = 3,
+) -> list[list[Pathway]]:
+    """Pathways for (worker owners[p] of the block, job row job_indices[p]) pairs, vectorised over
+    every pair of the block at once ([] where nothing is missing). A pair's pathways depend only
+    on its worker and job: the same as pathways_for(block, owners[p], ...) for that job."""
     cat = catalogue
     jobs = np.asarray(job_indices, dtype=np.int64)
+    owners = np.asarray(owners, dtype=np.int64)
     out: list[list[Pathway]] = [[] for _ in range(len(jobs))]
     lo, hi = cat.kind_range("training")
     if hi == lo or len(jobs) == 0:
         return out
     n_sessions = hi - lo
     job_of, cols = gather_rows(cat.required.indptr, cat.required.indices, jobs)
-    lacking = block.held[b][cols] == 0
+    lacking = block.held[owners[job_of], cols] == 0
     miss_job, miss_col = job_of[lacking], cols[lacking]
     n_missing = np.bincount(miss_job, minlength=len(jobs))
     cert = cat.certificate[jobs]
     need = cat.cert_level[jobs].astype(np.int16)
-    held_level = np.where(cert >= 0, block.cert_level[b, np.maximum(cert, 0)], 0).astype(np.int16)
+    held_level = np.where(cert >= 0, block.cert_level[owners, np.maximum(cert, 0)], 0).astype(np.int16)
     level_ok = (held_level > 0) & ((need == 0) | ((held_level != HELD_NO_LEVEL) & (held_level <= need)))
     cert_missing = (cert >= 0) & ~level_ok
     gap = n_missing + cert_missing
     if not gap.any():
         return out
 
-    # (job, session) -> missing skills it teaches, + 1 where it awards the missing certificate
+    # (pair, session) -> missing skills it teaches, + 1 where it awards the missing certificate
     by_skill = cat.training_by_skill
     which, sessions = gather_rows(by_skill.indptr, by_skill.indices, miss_col)
     keys = [miss_job[which].astype(np.int64) * n_sessions + sessions]
@@ -70,17 +86,17 @@ def pathways_for(
         return out
     pair_job, pair_session = pair_key // n_sessions, pair_key % n_sessions
 
-    # which sessions the worker can take, and how far they are (only the sessions that matter)
-    sessions, inverse = np.unique(pair_session, return_inverse=True)
-    rows_ = sessions + lo
-    ok, _ = entry_terms(block, np.full(len(sessions), b), rows_, cat, wages=False)
-    available = int(block.available[b])
+    # which sessions each worker can take, and how far they are (only the (worker, session)
+    # pairs that matter)
+    seen, inverse = np.unique(owners[pair_job] * n_sessions + pair_session, return_inverse=True)
+    inverse = inverse.ravel()
+    s_owner = seen // n_sessions
+    rows_ = seen % n_sessions + lo
+    ok, _ = entry_terms(block, s_owner, rows_, cat, wages=False)
+    available = block.available[s_owner].astype(np.int64)
     start = cat.start[rows_].astype(np.int64)
-    if available != NO_DATE:
-        ok &= (start == NO_DATE) | (start >= available)
-    best = nearest_chord2(
-        cat.unit[rows_], np.broadcast_to(block.places[b], (len(sessions), *block.places.shape[1:]))
-    )
+    ok &= (available == NO_DATE) | (start == NO_DATE) | (start >= available)
+    best = nearest_chord2(cat.unit[rows_], block.places[s_owner])
     km = np.where(np.isinf(best) | cat.online[rows_], np.nan, chord_to_km(np.sqrt(best)))
     keep = ok[inverse]
     pair_job, pair_session, inverse = pair_job[keep], pair_session[keep], inverse[keep]
@@ -104,6 +120,8 @@ def pathways_for(
     first = np.searchsorted(pair_job[order], np.arange(len(jobs)))
     rank = np.arange(len(order)) - first[pair_job[order]]
     chosen = order[rank < k]
+    if len(chosen) == 0:
+        return out
 
     names = cat.skill_names
     missing_of: dict[int, set[int]] = {}
@@ -117,9 +135,11 @@ def pathways_for(
     c_dist = dist[chosen]
     c_cert = cat.certificate[c_rows]
     c_start = cat.start[c_rows]
+    taught_of, taught_cols = gather_rows(cat.required.indptr, cat.required.indices, c_rows)
+    taught_at = np.searchsorted(taught_of, np.arange(len(c_rows) + 1)).tolist()
+    taught_all = taught_cols.tolist()
     columns = zip(
         c_job.tolist(),
-        c_rows.tolist(),
         c_km.tolist(),
         c_good.tolist(),
         c_cov.tolist(),
@@ -129,17 +149,30 @@ def pathways_for(
         cat.ids[c_rows].tolist(),
         cat.program_ids[c_rows].tolist(),
         cat.online[c_rows].tolist(),
+        cat.titles[c_rows].tolist(),
         strict=True,
     )
     certificate_name = cat.taxonomy.certificate_name
-    for j, row, distance, good, cov, travel, cert_col, day, session_id, program_id, is_online in columns:
+    for i, (
+        j,
+        distance,
+        good,
+        cov,
+        travel,
+        cert_col,
+        day,
+        session_id,
+        program_id,
+        is_online,
+        title,
+    ) in enumerate(columns):
         gap_cols = missing_of.get(j, set())
-        taught = cat.required.indices[cat.required.indptr[row] : cat.required.indptr[row + 1]].tolist()
+        taught = taught_all[taught_at[i] : taught_at[i + 1]]
         out[j].append(
             Pathway(
                 session_id=session_id,
                 program_id=None if program_id < 0 else program_id,
-                title=str(cat.titles[row]),
+                title=str(title),
                 covers_skills=[names[c] for c in taught if c in gap_cols],
                 awards_certificate=None
                 if cert_col < 0

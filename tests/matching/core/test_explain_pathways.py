@@ -10,7 +10,11 @@ import numpy as np
 import pytest
 
 from matching.core import BaselineRanker, Catalogue, explain, pairwise, pathways, recommend
+from matching.core.explain import explain_rows
+from matching.core.features import pairwise_block
+from matching.core.pathways import pathways_block, pathways_for
 from matching.core.types import Place, SkillHeld
+from matching.core.workers import prepare
 
 from .helpers import (
     COOK,
@@ -28,6 +32,8 @@ from .helpers import (
     WELDING_LICENCE,
     WOK,
     job,
+    random_items,
+    random_workers,
     training,
     worker,
 )
@@ -250,3 +256,29 @@ def test_far_worker_is_far_from_venues():
     )
     assert {r.item_id: r.reason for r in far}[11] == "online_far_from_venue"
     assert {r.item_id: r.reason for r in near}[11] != "online_far_from_venue"
+
+
+def test_block_pathways_and_explanations_equal_one_worker_at_a_time():
+    """pathways_block over every (worker, job) pair of a block, and explain_rows over a block's
+    rows, give what pathways_for / explain give one worker (and one row) at a time."""
+    catalogue = Catalogue.build(random_items(5, 300, 150), TAXONOMY, version="block-equal")
+    workers = random_workers(8, 12)
+    block = prepare(workers, catalogue, kind="job")
+    rng = np.random.default_rng(3)
+    lo, hi = catalogue.kind_range("job")
+    owners = np.repeat(np.arange(len(workers)), 6)
+    jobs = rng.integers(lo, hi, len(owners))
+    together = pathways_block(block, owners, catalogue, jobs, k=3)
+    assert any(together)
+    for b, w in enumerate(workers):
+        alone = pathways_for(prepare([w], catalogue, kind="job"), 0, catalogue, jobs[owners == b], k=3)
+        assert [asdict(p) for ps in alone for p in ps] == [
+            asdict(p) for i in np.flatnonzero(owners == b) for p in together[i]
+        ]
+
+    ranker = BaselineRanker()
+    X, _ = pairwise_block(block, catalogue, owners, jobs)
+    rows = explain_rows([workers[b] for b in owners], catalogue, jobs, X, ranker.contributions(X), TAXONOMY)
+    for p, (b, row) in enumerate(zip(owners, jobs, strict=True)):
+        one = explain(workers[b], catalogue, int(row), X[p], ranker.contributions(X[p : p + 1])[0], TAXONOMY)
+        assert asdict(rows[p]) == asdict(one)
