@@ -121,12 +121,14 @@ def test_many_workers_are_read_with_a_fixed_number_of_queries(django_assert_num_
         w.desired_occupations.set([occ("welder")])
         w.preferred_divisions.set([f.division(Y)])
         give_skills(w, "smaw")
-    ids = list(WorkerProfile.objects.values_list("pk", flat=True))
+    ids = list(
+        WorkerProfile.objects.order_by("pk").values_list("pk", flat=True)
+    )  # PostgreSQL: no order otherwise
     with django_assert_num_queries(6):
         few = adapters.workers_data(ids[:2])
     with django_assert_num_queries(6):
         many = adapters.workers_data(ids)
-    assert [w.id for w in many] == sorted(ids)
+    assert [w.id for w in many] == ids
     assert few == many[:2]
 
 
