@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from .views import detail, pages, search
 
@@ -15,4 +15,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # One module per role's pages, so they grow apart.
+    path("", include("backend.web.urls_worker")),
+    path("", include("backend.web.urls_provider")),
+    path("", include("backend.web.urls_staff")),
 ]
