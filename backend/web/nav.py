@@ -14,9 +14,29 @@ _EVERYONE = (
     (_("找培训"), "search", "?kind=training"),
 )
 _BY_ROLE: dict[str, tuple[tuple[Any, str, str], ...]] = {
-    "provider_staff": ((_("接口文档"), "api-docs", ""),),
-    "employer_staff": ((_("接口文档"), "api-docs", ""),),
-    "service_staff": ((_("接口文档"), "api-docs", ""),),
+    "worker": (
+        (_("推荐给我"), "me-recommendations", ""),
+        (_("我的申请"), "me-activity", ""),
+        (_("我的资料"), "me-profile", ""),
+    ),
+    "provider_staff": (
+        (_("我的培训项目"), "provider-programs", ""),
+        (_("批量导入"), "manage-imports", ""),
+        (_("接口文档"), "api-docs", ""),
+    ),
+    "employer_staff": (
+        (_("招聘岗位"), "manage-postings", ""),
+        (_("批量导入"), "manage-imports", ""),
+        (_("接口文档"), "api-docs", ""),
+    ),
+    "service_staff": (
+        (_("建议审核"), "staff-review", ""),
+        (_("批量匹配"), "staff-runs", ""),
+        (_("辖区看板"), "staff-dashboard", ""),
+        (_("招聘岗位"), "manage-postings", ""),
+        (_("批量导入"), "manage-imports", ""),
+        (_("接口文档"), "api-docs", ""),
+    ),
     "admin": ((_("管理后台"), "admin:index", ""),),
 }
 

@@ -1,5 +1,42 @@
-"""Pages of the provider role (see backend/web/nav.py for their header links)."""
+"""Pages of training providers and employers (see backend/web/nav.py for their header links)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .views import imports, postings, provider
+
+urlpatterns: list[URLPattern] = [
+    path("provider/programs/", provider.programs, name="provider-programs"),
+    path("provider/programs/new/", provider.program_form, name="provider-program-new"),
+    path("provider/programs/<int:program_id>/edit/", provider.program_form, name="provider-program-edit"),
+    path(
+        "provider/programs/<int:program_id>/publish/",
+        provider.program_action,
+        {"action": "publish"},
+        name="provider-program-publish",
+    ),
+    path(
+        "provider/programs/<int:program_id>/close/",
+        provider.program_action,
+        {"action": "close"},
+        name="provider-program-close",
+    ),
+    path("provider/programs/<int:program_id>/sessions/", provider.sessions, name="provider-sessions"),
+    path(
+        "provider/programs/<int:program_id>/sessions/new/", provider.session_form, name="provider-session-new"
+    ),
+    path(
+        "provider/programs/<int:program_id>/sessions/<int:session_id>/edit/",
+        provider.session_form,
+        name="provider-session-edit",
+    ),
+    path(
+        "provider/programs/<int:program_id>/sessions/<int:session_id>/enrolments/",
+        provider.enrolments,
+        name="provider-enrolments",
+    ),
+    path("manage/postings/", postings.postings, name="manage-postings"),
+    path("manage/postings/new/", postings.posting_form, name="manage-posting-new"),
+    path("manage/postings/<int:posting_id>/edit/", postings.posting_form, name="manage-posting-edit"),
+    path("manage/postings/<int:posting_id>/status/", postings.posting_action, name="manage-posting-status"),
+    path("manage/imports/", imports.imports, name="manage-imports"),
+]

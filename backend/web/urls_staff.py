@@ -1,5 +1,12 @@
 """Pages of the staff role (see backend/web/nav.py for their header links)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .views.staff import dashboard, review, runs
+
+urlpatterns: list[URLPattern] = [
+    path("staff/review/", review.review_queue, name="staff-review"),
+    path("staff/runs/", runs.runs, name="staff-runs"),
+    path("staff/runs/<int:run_id>/cancel/", runs.run_cancel, name="staff-run-cancel"),
+    path("staff/dashboard/", dashboard.dashboard, name="staff-dashboard"),
+]

@@ -1,5 +1,18 @@
 """Pages of the worker role (see backend/web/nav.py for their header links)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .views.worker import pages
+
+urlpatterns: list[URLPattern] = [
+    path("me/profile/", pages.me_profile, name="me-profile"),
+    path("me/recommendations/", pages.me_recommendations, name="me-recommendations"),
+    path("me/activity/", pages.me_activity, name="me-activity"),
+    path(
+        "me/applications/<int:application_id>/withdraw/",
+        pages.me_application_withdraw,
+        name="me-application-withdraw",
+    ),
+    path("me/enrolments/<int:enrolment_id>/drop/", pages.me_enrolment_drop, name="me-enrolment-drop"),
+    path("staff/workers/new/", pages.staff_worker_new, name="staff-worker-new"),
+]

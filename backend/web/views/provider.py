@@ -1,0 +1,190 @@
+"""/provider/programs/...: a training provider's programs, their sessions (开班) and enrolments.
+
+Only provider staff, and only their own provider's rows (another provider's is a 404). Every
+write goes through training.services; its errors come back beside the form's fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial, wraps
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm, Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.accounts.policies import role_of
+from backend.common import errors
+from backend.common.ids import new_external_id
+from training import services
+from training.models import Enrolment
+
+from .. import selectors_provider as sel
+from ..forms_provider import ProgramForm, SessionForm
+from .detail import _submit
+
+# The enrolment buttons: the status each sets and its label; the service decides which apply.
+ENROLMENT_ACTIONS = (
+    (Enrolment.Status.ENROLLED, gettext_lazy("录取")),
+    (Enrolment.Status.COMPLETED, gettext_lazy("标记结业")),
+    (Enrolment.Status.CERTIFIED, gettext_lazy("标记取证")),
+    (Enrolment.Status.DROPPED, gettext_lazy("退出")),
+)
+_NEXT = services._ENROLMENT_TRANSITIONS  # which buttons to show; the service still checks
+
+
+def submit(form: BaseForm, action: Callable[[], Any]) -> bool:
+    """detail._submit for model forms too: service errors become the form's field errors."""
+    return _submit(cast(Form, form), action)
+
+
+def problems_of(error: errors.DomainError) -> str:
+    """A domain error as one sentence for a message: its field messages, else its message."""
+    return " ".join(p["message"] for ps in error.fields.values() for p in ps) or error.message
+
+
+def provider_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous users log in first; other roles get the 403 page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if role_of(request.user) != "provider_staff":
+            raise PermissionDenied(_("只有培训机构的工作人员可以管理培训项目。"))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, template, context, status=400 if context["form"].errors else 200)
+
+
+@provider_only
+def programs(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/provider/programs.html", {"programs": sel.own_programs(user=request.user)})
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def program_form(request: HttpRequest, program_id: int | None = None) -> HttpResponse:
+    program = sel.own_program(user=request.user, program_id=program_id) if program_id else None
+    form = ProgramForm(
+        request.POST if request.method == "POST" else None, instance=program, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if program is None:
+            data["external_id"] = new_external_id("p")
+            action = partial(services.program_create, actor=request.user, data=data)
+        else:
+            action = partial(services.program_update, actor=request.user, program=program, data=data)
+        if submit(form, action):
+            messages.success(request, _("培训项目已保存。发布后劳动者才能搜到。"))
+            return redirect("provider-programs")
+    context = {"form": form, "program": program, "skill_names": sel.occupation_skill_names()}
+    return _form_page(request, "web/provider/program_form.html", context)
+
+
+@provider_only
+@require_POST
+def program_action(request: HttpRequest, program_id: int, action: str) -> HttpResponse:
+    program = sel.own_program(user=request.user, program_id=program_id)
+    run = {"publish": services.program_publish, "close": services.program_close}.get(action)
+    if run is None:
+        raise Http404
+    try:
+        run(actor=request.user, program=program)
+    except errors.PermissionDenied as error:
+        raise PermissionDenied(error.message) from error
+    except errors.DomainError as error:
+        messages.error(request, _("“%(title)s”:") % {"title": program.title} + problems_of(error))
+        return redirect("provider-programs")
+    done = _("已发布“%(title)s”。") if action == "publish" else _("已关闭“%(title)s”。")
+    messages.success(request, done % {"title": program.title})
+    return redirect("provider-programs")
+
+
+@provider_only
+def sessions(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = sel.own_program(user=request.user, program_id=program_id)
+    context = {"program": program, "sessions": sel.program_sessions(user=request.user, program=program)}
+    return render(request, "web/provider/sessions.html", context)
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def session_form(request: HttpRequest, program_id: int, session_id: int | None = None) -> HttpResponse:
+    program = sel.own_program(user=request.user, program_id=program_id)
+    session = (
+        sel.own_session(user=request.user, program=program, session_id=session_id) if session_id else None
+    )
+    form = SessionForm(request.POST if request.method == "POST" else None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if session is None:
+            data.update(program=program, external_id=new_external_id("s"))
+            action = partial(services.session_create, actor=request.user, data=data)
+        else:
+            action = partial(services.session_update, actor=request.user, session=session, data=data)
+        if submit(form, action):
+            messages.success(request, _("开班已保存。"))
+            return redirect("provider-sessions", program_id=program.pk)
+    return _form_page(
+        request, "web/provider/session_form.html", {"form": form, "program": program, "session": session}
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def enrolments(request: HttpRequest, program_id: int, session_id: int) -> HttpResponse:
+    program = sel.own_program(user=request.user, program_id=program_id)
+    session = sel.own_session(user=request.user, program=program, session_id=session_id)
+    if request.method == "POST":
+        enrolment = sel.session_enrolment(
+            user=request.user, session=session, enrolment_id=_int(request.POST.get("enrolment"))
+        )
+        try:
+            services.enrolment_set_status(
+                actor=request.user, enrolment=enrolment, data={"status": request.POST.get("status", "")}
+            )
+        except errors.PermissionDenied as error:
+            raise PermissionDenied(error.message) from error
+        except errors.DomainError as error:
+            messages.error(request, f"{enrolment.worker.name}:{problems_of(error)}")
+        else:
+            messages.success(
+                request,
+                _("%(name)s 的报名状态已改为“%(status)s”。")
+                % {"name": enrolment.worker.name, "status": enrolment.get_status_display()},
+            )
+        return redirect("provider-enrolments", program_id=program.pk, session_id=session.pk)
+    rows = [
+        (
+            e,
+            [
+                (status, label)
+                for status, label in ENROLMENT_ACTIONS
+                if status in _NEXT[Enrolment.Status(e.status)]
+            ],
+        )
+        for e in sel.session_enrolments(user=request.user, session=session)
+    ]
+    return render(
+        request, "web/provider/enrolments.html", {"program": program, "session": session, "rows": rows}
+    )
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404 from None

@@ -1,0 +1,71 @@
+"""/staff/runs/: start a batch matching run over the centre's counties, follow it, cancel it.
+
+Progress shows without JavaScript (a reload, or the refresh the page asks for while a run is
+unfinished); static/js/staff-runs.js polls /api/v1/matching/runs/<id>/ to update it live.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.common import errors
+from matching.models import MatchingRun
+from matching.selectors import run_list
+from matching.services import matching_run_cancel, matching_run_start
+
+from ... import selectors_staff
+from ...forms_staff import RunStartForm
+from ..detail import _submit as submit_service
+from . import refuse_non_staff
+
+SHOWN = 20
+UNFINISHED = (MatchingRun.Status.PENDING, MatchingRun.Status.RUNNING)
+
+
+@require_http_methods(["GET", "POST"])
+def runs(request: HttpRequest) -> HttpResponse:
+    if (refused := refuse_non_staff(request)) is not None:
+        return refused
+    counties = selectors_staff.covered_counties(user=request.user)
+    form = RunStartForm(request.POST if request.method == "POST" else None, counties=counties)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if submit_service(
+            form,
+            lambda: matching_run_start(
+                actor=request.user, kind=data["kind"], county_codes=data["county_codes"]
+            ),
+        ):
+            messages.success(request, _("批量匹配已开始。"))
+            return redirect("staff-runs")
+    shown = list(run_list(user=request.user)[:SHOWN])
+    names = {c.code: c.name for c in counties}
+    context = {
+        "form": form,
+        "runs": [(run, [names.get(code, code) for code in run.county_codes]) for run in shown],
+        "unfinished": any(run.status in UNFINISHED for run in shown),
+    }
+    return render(request, "web/staff/runs.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
+    if (refused := refuse_non_staff(request)) is not None:
+        return refused
+    run = run_list(user=request.user).filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    try:
+        matching_run_cancel(actor=request.user, run=run)
+    except errors.PermissionDenied as error:
+        raise PermissionDenied(error.message) from error
+    except errors.DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已取消该批量匹配。"))
+    return redirect("staff-runs")
