@@ -75,6 +75,13 @@ def test_staff_approve_a_suggestion_and_the_worker_sees_it(browser, live_server,
     items = data["results"] if isinstance(data, dict) else data
     assert [item["id"] for item in items] == [suggestion.pk]
     assert "score" not in items[0]  # staff-only fields stay hidden from the worker
+    # ...and on their own page, under 工作人员为您推荐, linking to the job.
+    page.goto("/me/recommendations/")
+    staff_section = page.locator("section", has=page.locator("#staff-heading"))
+    link = staff_section.get_by_role("link", name=suggestion.posting.title)
+    assert link.count() == 1
+    link.click()
+    page.wait_for_url(f"**/jobs/{suggestion.posting_id}/")
     context.close()
 
 
