@@ -40,7 +40,7 @@ messages: install
 # docs/screenshots/*.png at 360x780 and 1280x800 (a CJK font makes the Chinese legible).
 screenshots: install chromium
 	@fc-list :lang=zh 2>/dev/null | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || true
-	$(PY) -m pytest tests/browser/screenshots.py -q
+	$(PY) -m pytest tests/browser/screenshots.py tests/browser/screenshots_worker.py tests/browser/screenshots_provider.py tests/browser/screenshots_staff.py -q
 
 lint: install
 	$(VENV)/bin/ruff check .
