@@ -164,6 +164,11 @@ _ENROLMENT_TRANSITIONS = {
 }
 
 
+def enrolment_next_statuses(enrolment: Enrolment) -> set[str]:
+    """The statuses an enrolment may move to next (for the buttons a page offers)."""
+    return set(_ENROLMENT_TRANSITIONS[Enrolment.Status(enrolment.status)])
+
+
 @transaction.atomic
 def enrolment_set_status(*, actor: Any, enrolment: Enrolment, data: dict[str, Any]) -> Enrolment:
     """Providers accept, complete and certify; a worker (or their staff) may only drop out."""

@@ -37,7 +37,6 @@ ENROLMENT_ACTIONS = (
     (Enrolment.Status.CERTIFIED, gettext_lazy("标记取证")),
     (Enrolment.Status.DROPPED, gettext_lazy("退出")),
 )
-_NEXT = services._ENROLMENT_TRANSITIONS  # which buttons to show; the service still checks
 
 
 def submit(form: BaseForm, action: Callable[[], Any]) -> bool:
@@ -173,7 +172,7 @@ def enrolments(request: HttpRequest, program_id: int, session_id: int) -> HttpRe
             [
                 (status, label)
                 for status, label in ENROLMENT_ACTIONS
-                if status in _NEXT[Enrolment.Status(e.status)]
+                if status in services.enrolment_next_statuses(e)  # the service still checks
             ],
         )
         for e in sel.session_enrolments(user=request.user, session=session)
