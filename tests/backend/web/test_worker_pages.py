@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 
 from backend.accounts.models import User
 from backend.jobs.models import Application
@@ -162,6 +164,17 @@ def test_back_keeps_what_was_typed(client, newcomer):
     complete(client, steps=(STEP1,))
     post(client, "/me/profile/", 2, {"max_commute_km": "25"}, go="back")
     assert 'value="25"' in client.get("/me/profile/?step=2").content.decode()
+
+
+def test_an_id_number_typed_but_not_saved_is_kept_encrypted_in_the_session(client, newcomer):
+    typed = f.valid_id_number(515151)
+    complete(client, steps=(STEP1 | {"id_number": typed},))
+    session = SessionStore(session_key=client.cookies["sessionid"].value)
+    stored = Session.objects.get(session_key=session.session_key).session_data
+    assert typed not in str(session.load())
+    assert typed not in stored
+    # ...and comes back as typed when the worker goes back to step 1.
+    assert f'value="{typed}"' in client.get("/me/profile/?step=1").content.decode()
 
 
 def test_a_duplicate_id_number_comes_back_on_step_one(client, newcomer):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-from backend.common import errors
+from backend.common import crypto, errors
 from backend.workers.api import WorkerProfileInput
 from backend.workers.models import WorkerProfile
 from backend.workers.services import worker_register, worker_update
@@ -31,6 +31,17 @@ from ...forms import _messages
 LAST = len(wf.STEP_FORMS)
 _NOT_INPUT = ("csrfmiddlewaretoken", "go", "step")
 MULTI = ("preferred_divisions",)
+# Typed but not yet saved: kept in the session encrypted like the saved number (sessions are rows
+# in the database), so an ID number is never at rest in clear text.
+SEALED = ("id_number",)
+
+
+def _seal(raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {k: [crypto.encrypt(x) if x else "" for x in v] if k in SEALED else v for k, v in raw.items()}
+
+
+def _open(raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {k: [crypto.decrypt(x) if x else "" for x in v] if k in SEALED else v for k, v in raw.items()}
 
 
 @dataclass
@@ -47,16 +58,20 @@ class Wizard:
 
     @property
     def state(self) -> dict[str, dict[str, list[str]]]:
-        state = self.request.session.get(self.key)
-        if state is None:
+        stored = self.request.session.get(self.key)
+        if stored is None:
             seeded = sel.profile_as_steps(self.worker) if self.worker else {}
             state = {step: {k: v if isinstance(v, list) else [v] for k, v in raw.items()}
                      for step, raw in seeded.items()}  # fmt: skip
-            self.request.session[self.key] = state
-        return state
+            self._store(state)
+            return state
+        return {step: _open(raw) for step, raw in stored.items()}
+
+    def _store(self, state: dict[str, dict[str, list[str]]]) -> None:
+        self.request.session[self.key] = {step: _seal(raw) for step, raw in state.items()}
 
     def keep(self, step: int, raw: dict[str, list[str]]) -> None:
-        self.request.session[self.key] = {**self.state, str(step): raw}
+        self._store({**self.state, str(step): raw})
 
     def clear(self) -> None:
         self.request.session.pop(self.key, None)
