@@ -52,3 +52,17 @@ def _reference_data_for_transactional_tests(request):
         if not Division.objects.exists():
             call_command("load_divisions", verbosity=0)
             call_command("load_taxonomy", verbosity=0)
+
+
+@pytest.fixture
+def fresh_matching_engine(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """The matching engine builds a catalogue of this test's rows (in a temporary directory) and
+    checks the catalogue version on every call; nothing carries over between tests."""
+    from matching import engine
+
+    settings.MATCHING_ARTEFACT_DIR = tmp_path / "matching"
+    settings.MATCHING_VERSION_CHECK_SECONDS = 0
+    settings.MATCHING_REBUILD_SECONDS = 0
+    engine.reset()
+    yield
+    engine.reset()

@@ -12,7 +12,7 @@ catalogue cache, the presentation of results):
 - holding a posting's required licence never ranks it lower nor scores it lower.
 
 The catalogue version does not depend on workers, so every comparison below is made on the same
-catalogue (asserted); the autouse `_fresh_engine` fixture makes the engine rebuild it at once after
+catalogue (asserted); the autouse `_fresh_engine` fixture (`fresh_matching_engine`) makes the engine rebuild it at once after
 the items are created (`engine.reset()` and no rebuild delay).
 """
 

@@ -9,7 +9,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from backend.jobs.models import Application
-from matching import engine, services
+from matching import services
 from matching.models import MatchingRun, Suggestion
 from tests.matching.world import X, Y, build_world, make_suggestion
 
@@ -17,14 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_engine(settings, tmp_path):
-    """A catalogue of this test's rows (as tests/matching/conftest.py does)."""
-    settings.MATCHING_ARTEFACT_DIR = tmp_path / "matching"
-    settings.MATCHING_VERSION_CHECK_SECONDS = 0
-    settings.MATCHING_REBUILD_SECONDS = 0
-    engine.reset()
-    yield
-    engine.reset()
+def _fresh_engine(fresh_matching_engine):  # see tests/conftest.py
+    return
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from backend.accounts.models import User
 from backend.jobs.models import Application
 from backend.occupations.models import Skill
 from backend.workers.models import WorkerProfile
-from matching import engine
 from tests import factories as f
 from training.models import Enrolment
 
@@ -29,13 +28,8 @@ STEP4 = {
 
 
 @pytest.fixture(autouse=True)
-def _fresh_engine(settings, tmp_path):
-    settings.MATCHING_ARTEFACT_DIR = tmp_path / "matching"
-    settings.MATCHING_VERSION_CHECK_SECONDS = 0
-    settings.MATCHING_REBUILD_SECONDS = 0
-    engine.reset()
-    yield
-    engine.reset()
+def _fresh_engine(fresh_matching_engine):  # see tests/conftest.py
+    return
 
 
 @pytest.fixture

@@ -15,42 +15,29 @@ from ...exports import xlsx_response
 from ...forms_staff import DashboardForm
 from . import charts, refuse_non_staff
 
+# The measures of the monthly tables, as (key, header).
+MEASURES: tuple[tuple[str, Any], ...] = (
+    ("postings", gettext_lazy("发布岗位")),
+    ("programs", gettext_lazy("培训项目")),
+    ("workers", gettext_lazy("登记劳动者")),
+    ("reviewed", gettext_lazy("已审核建议")),
+    ("approval_rate", gettext_lazy("通过率")),
+    ("referrals", gettext_lazy("推荐投递")),
+    ("hires", gettext_lazy("录用")),
+    ("certifications", gettext_lazy("取证")),
+)
+MONTH = ("month", gettext_lazy("月份"))
+COUNTY = ("county", gettext_lazy("区县"))
+
 # (key, header) of each table; the page and the download use the same columns.
 TABLES: dict[str, tuple[Any, tuple[tuple[str, Any], ...]]] = {
-    "months": (
-        gettext_lazy("全部辖区按月合计"),
-        (
-            ("month", gettext_lazy("月份")),
-            ("postings", gettext_lazy("发布岗位")),
-            ("programs", gettext_lazy("培训项目")),
-            ("workers", gettext_lazy("登记劳动者")),
-            ("reviewed", gettext_lazy("已审核建议")),
-            ("approval_rate", gettext_lazy("通过率")),
-            ("referrals", gettext_lazy("推荐投递")),
-            ("hires", gettext_lazy("录用")),
-            ("certifications", gettext_lazy("取证")),
-        ),
-    ),
-    "counties": (
-        gettext_lazy("各区县按月统计"),
-        (
-            ("month", gettext_lazy("月份")),
-            ("county", gettext_lazy("区县")),
-            ("postings", gettext_lazy("发布岗位")),
-            ("programs", gettext_lazy("培训项目")),
-            ("workers", gettext_lazy("登记劳动者")),
-            ("reviewed", gettext_lazy("已审核建议")),
-            ("approval_rate", gettext_lazy("通过率")),
-            ("referrals", gettext_lazy("推荐投递")),
-            ("hires", gettext_lazy("录用")),
-            ("certifications", gettext_lazy("取证")),
-        ),
-    ),
+    "months": (gettext_lazy("全部辖区按月合计"), (MONTH, *MEASURES)),
+    "counties": (gettext_lazy("各区县按月统计"), (MONTH, COUNTY, *MEASURES)),
     "brands": (
         gettext_lazy("培训品牌按月统计"),
         (
-            ("month", gettext_lazy("月份")),
-            ("county", gettext_lazy("区县")),
+            MONTH,
+            COUNTY,
             ("brand", gettext_lazy("培训品牌")),
             ("programs", gettext_lazy("培训项目")),
             ("certifications", gettext_lazy("取证")),
