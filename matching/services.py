@@ -508,7 +508,7 @@ def _upsert(
                 "explanation": {**(jsonable(rec.explanation) or {}), "qualified": rec.qualified},
                 "pathways": jsonable(list(rec.pathways or ())),
                 "reason": rec.reason or "",
-                "features": [round(x, 5) for x in rec.features],
+                "features": list(rec.features),
                 "model_version_id": model.pk,
                 "run_id": run.pk,
                 "status": Suggestion.Status.PENDING,

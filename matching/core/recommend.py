@@ -114,7 +114,7 @@ def recommend_block(
 
     top_scores = scores[top_rows].tolist()
     top_ids = cat.ids[top_items].tolist()
-    top_rows_X = top_X.tolist()
+    top_rows_X = np.round(top_X, 5).tolist()  # logged with a stored suggestion: 5 decimals do
     is_job = kind == "job"
     flags: list[bool | None] = qualified.tolist() if is_job else [None] * len(top_rows)
     recs = [

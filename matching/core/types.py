@@ -207,6 +207,6 @@ class Recommendation:
     pathways: list[Pathway] = field(default_factory=list)  # jobs the worker does not yet qualify for
     reason: str = ""  # trainings: one of REASONS
     qualified: bool | None = None  # jobs: all required skills and the certificate held
-    # The pairwise feature row it was scored on (features.FEATURE_NAMES order): logged with a
+    # The pairwise feature row it was scored on (features.FEATURE_NAMES order, to 5 decimals): logged with a
     # stored suggestion so the ranker learns from the features as they were when staff decided.
     features: tuple[float, ...] = ()
