@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import math
-
 from django.db.models import QuerySet
 
 from .models import Division
@@ -24,11 +22,3 @@ def division_list(*, parent: str | None = None, level: int | None = None, q: str
     if q:
         qs = qs.filter(name__contains=q)
     return qs
-
-
-def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))

@@ -41,7 +41,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .geo import haversine_km, unit_vectors
+from backend.common.geo import haversine_km_many
+
+from .geo import unit_vectors
 from .text import analyse
 from .types import KINDS, ItemData, Kind, TaxonomyData, WorkerData
 
@@ -437,7 +439,8 @@ class Catalogue:
         self.cell_units = unit_vectors(centre_lat, centre_lng)
         half = step / 2
         corners = [
-            haversine_km(centre_lat, centre_lng, centre_lat + dy, centre_lng + half) for dy in (-half, half)
+            haversine_km_many(centre_lat, centre_lng, centre_lat + dy, centre_lng + half)
+            for dy in (-half, half)
         ]
         diag = np.maximum(*corners) if n_grid else np.zeros(0)
         self.cell_half_diag_km = (np.asarray(diag) * 1.01 + 0.01).astype(np.float32)

@@ -15,9 +15,10 @@ from itertools import compress
 
 import numpy as np
 
+from backend.common.geo import haversine_km
+
 from .catalogue import NO_DATE, Catalogue
 from .features import FEATURE_NAMES, IDX, LABELS
-from .geo import haversine_km
 from .sparse import gather_rows
 from .types import (
     LEVEL_LABELS,

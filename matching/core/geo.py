@@ -9,17 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(
-    lat1: np.ndarray | float, lng1: np.ndarray | float, lat2: np.ndarray | float, lng2: np.ndarray | float
-) -> np.ndarray:
-    """The textbook formula, broadcasting; for checks and small arrays."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(np.asarray(lng2) - np.asarray(lng1))
-    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+from backend.common.geo import EARTH_RADIUS_KM
 
 
 def unit_vectors(lat: np.ndarray, lng: np.ndarray) -> np.ndarray:

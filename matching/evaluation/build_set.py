@@ -56,6 +56,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from backend.common.geo import haversine_km
+
 if TYPE_CHECKING:
     from backend.demo.catalogue import Catalogue, Industry, Occ, Place
     from backend.demo.generator import DemoSeeder
@@ -195,12 +197,6 @@ class Reference:
             for text in (occ.name, *occ.aliases):
                 chars.update(c for c in text if "\u4e00" <= c <= "\u9fff" and c not in GENERIC_CHARS)
         return chars
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _rng(stage: str) -> random.Random:
@@ -596,7 +592,7 @@ class WorkerBuilder:
         if rng.random() < 0.3:
             neighbours = sorted(
                 (c for c in COUNTIES if c not in preferred),
-                key=lambda c: haversine_km(ref.place(c), ref.place(current)),
+                key=lambda c: haversine_km(*ref.place(c), *ref.place(current)),
             )
             preferred.append(neighbours[0])
         # skills: some of the trade, and the requirements of one or two jobs of the trade
@@ -810,7 +806,7 @@ def reach(worker: WorkerView, item: ItemView) -> tuple[str, float]:
     stated; farther out of reach, whatever the worker would do for a job."""
     if item.online:
         return NEAR, 0.0
-    km = min(haversine_km(place, item.place) for place in worker.places)
+    km = min(haversine_km(*place, *item.place) for place in worker.places)
     limit = worker.max_commute_km
     if km <= (UNSTATED_COMMUTE_KM if limit is None else limit):
         return NEAR, km

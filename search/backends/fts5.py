@@ -30,6 +30,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from backend.common.geo import haversine_km
+
 from ..analysis import QueryTerm, looks_like_pinyin, normalise, pinyin_terms, query_terms
 from ..documents import IndexDocument
 from ..highlight import compile_terms, mark, snippet
@@ -270,15 +272,6 @@ def _geo_box(query: SearchQuery) -> tuple[str, list[Any], str | None]:
     dlng = dlat / max(scale, 0.01)
     sql = f"facts.lat BETWEEN ? AND ? AND facts.lng BETWEEN ? AND ? AND {dist2} <= ?"
     return sql, [lat0 - dlat, lat0 + dlat, lng0 - dlng, lng0 + dlng, query.radius_km**2], dist2
-
-
-def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(a, 1.0)))
 
 
 class FTS5Backend:

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from backend.accounts.models import ServiceCentre, User
+from backend.common.geo import haversine_km
 from backend.common.validators import validate_credit_code, validate_id_number, validate_mobile
 from backend.demo.catalogue import Catalogue
 from backend.demo.generator import MAX_JITTER_KM, DemoSizes
@@ -18,7 +19,6 @@ from backend.demo.services import demo_delete, demo_digest, demo_exists, demo_se
 from backend.jobs.models import Application, Employer, Posting
 from backend.occupations.models import Occupation
 from backend.regions.models import Division
-from backend.regions.selectors import haversine_km
 from backend.workers.models import WorkerProfile
 from training.models import Enrolment, Program, Provider, Session
 

@@ -1,8 +1,9 @@
 import pytest
 
+from backend.common.geo import haversine_km
 from backend.regions.loader import boundary_centroids, iter_divisions
 from backend.regions.models import Division
-from backend.regions.selectors import division_codes_within, haversine_km
+from backend.regions.selectors import division_codes_within
 
 pytestmark = pytest.mark.django_db
 

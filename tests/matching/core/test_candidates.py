@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backend.common.geo import haversine_km
 from matching.core import Catalogue, generate
 from matching.core import catalogue as catalogue_module
 from matching.core.candidates import PROXIMITY_WEIGHT, generate_block
-from matching.core.geo import haversine_km
 from matching.core.types import Place
 from matching.core.workers import prepare
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from backend.common.geo import haversine_km
 from matching.core import FEATURE_NAMES, Catalogue, pairwise
 from matching.core.features import IDX
-from matching.core.geo import haversine_km
 from matching.core.types import SkillHeld
 
 from .helpers import (

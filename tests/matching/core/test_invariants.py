@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backend.common.geo import haversine_km
 from matching.core import BaselineRanker, Catalogue, LearnedRanker, pairwise, recommend, recommend_batch
 from matching.core.features import IDX
-from matching.core.geo import haversine_km
 from matching.core.types import Place, SkillHeld
 
 from .helpers import (
