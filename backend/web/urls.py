@@ -1,22 +1,12 @@
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
+"""The web pages: one package per role, each with its own urls (see nav.py for the header links)."""
 
-from .views import detail, pages, search
+from django.urls import URLResolver, include, path
 
-urlpatterns = [
-    path("", pages.home, name="home"),
-    path("healthz", pages.healthz, name="healthz"),
-    path("search/", search.search, name="search"),
-    path("jobs/<int:posting_id>/", detail.job_detail, name="job-detail"),
-    path("courses/<int:program_id>/", detail.course_detail, name="course-detail"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # One module per role's pages, so they grow apart.
-    path("", include("backend.web.urls_worker")),
-    path("", include("backend.web.urls_provider")),
-    path("", include("backend.web.urls_staff")),
+urlpatterns: list[URLResolver] = [
+    path("", include("backend.web.public.urls")),
+    path("", include("backend.web.worker.urls")),
+    path("", include("backend.web.provider.urls")),
+    path("", include("backend.web.employer.urls")),
+    path("", include("backend.web.imports.urls")),
+    path("", include("backend.web.staff.urls")),
 ]

@@ -98,7 +98,7 @@ def main() -> None:
 
     from backend.demo.logins import ACCOUNTS_BY_ROLE
     from backend.jobs.models import Posting
-    from backend.web.selectors import worker_home_county
+    from backend.web.public.selectors import worker_home_county
     from training.models import Program
 
     worker_account = ACCOUNTS_BY_ROLE["worker"]

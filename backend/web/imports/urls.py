@@ -1,0 +1,9 @@
+"""/manage/imports/: the spreadsheet upload (see backend/web/nav.py for who gets the link)."""
+
+from django.urls import URLPattern, path
+
+from . import views
+
+urlpatterns: list[URLPattern] = [
+    path("manage/imports/", views.imports, name="manage-imports"),
+]

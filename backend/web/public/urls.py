@@ -1,0 +1,20 @@
+"""Pages anyone may open: home, search, a posting or program, login."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, path
+
+from . import views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
+    path("jobs/<int:posting_id>/", views.job_detail, name="job-detail"),
+    path("courses/<int:program_id>/", views.course_detail, name="course-detail"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

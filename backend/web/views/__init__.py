@@ -1,1 +1,0 @@
-"""Server-rendered pages: thin views over the services, selectors and the search service."""
