@@ -23,7 +23,8 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import scan, streaming_bulk
 
-from ..analysis import looks_like_pinyin, normalise, query_terms
+from backend.text.analysis import looks_like_pinyin, normalise, query_terms
+
 from ..documents import IndexDocument
 from ..query import Kind, SearchQuery, SearchResult, Suggestion
 from .es_mapping import ANALYZERS, AUTO, choose_analyzer, mapping, to_source, vocabulary_source

@@ -17,7 +17,8 @@ from typing import Any, Protocol
 from elasticsearch.dsl import A, Q, Search
 from elasticsearch.dsl.query import Query
 
-from ..analysis import normalise
+from backend.text.normalise import normalise
+
 from ..highlight import compile_terms, mark, snippet
 from ..query import BENEFITS, WAGE_BANDS, FacetValue, Hit, Kind, SearchQuery, Sort, Suggestion
 from .es_mapping import PINYIN_MAX_GRAM, parse_suggest_input
@@ -31,7 +32,7 @@ DISTANCE_SCRIPT = (
 
 
 class QueryTermLike(Protocol):
-    """What `search.analysis.query_terms` returns per token (only these two attributes are used)."""
+    """What `backend.text.analysis.query_terms` returns per token (only these two attributes are used)."""
 
     @property
     def token(self) -> str: ...

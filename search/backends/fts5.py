@@ -7,7 +7,7 @@ Design, in short:
   kept in step by triggers. `tags` carries every categorical filter as a token (k_job,
   county_441881, occ_welder, pub...), so those filters run inside MATCH on posting lists rather
   than as post-filters on rows; numeric ranges (wage, dates, distance) use indexed columns.
-- User text never reaches MATCH as syntax: it is segmented by search.analysis and every token
+- User text never reaches MATCH as syntax: it is segmented by backend.text.analysis and every token
   is emitted as a double-quoted FTS5 string (quotes doubled), so `NEAR(`, `*`, `OR`, quotes or
   SQL only ever search for themselves.
 - bm25() ranks with the title weighted 3x the body; facets are SQL GROUP BYs over one
@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from backend.common.geo import haversine_km
+from backend.text.analysis import QueryTerm, looks_like_pinyin, normalise, pinyin_terms, query_terms
 
-from ..analysis import QueryTerm, looks_like_pinyin, normalise, pinyin_terms, query_terms
 from ..documents import IndexDocument
 from ..highlight import compile_terms, mark, snippet
 from ..query import BENEFITS, WAGE_BANDS, FacetValue, Hit, Kind, SearchQuery, SearchResult, Sort, Suggestion

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from search.analysis import Analyzer, reset_analyzer
+from backend.text.analysis import Analyzer, reset_analyzer
 from search.backends.elasticsearch import (
     VOCABULARY,
     AliasSwap,
@@ -750,7 +750,7 @@ def live_backend():
 
 @pytest.mark.elasticsearch
 def test_rebuild_then_search_round_trip(live_backend):
-    from search.analysis import index_text, pinyin_terms
+    from backend.text.analysis import index_text, pinyin_terms
 
     def doc(kind: Kind, id_: int, title: str, body: str, **overrides: Any) -> IndexDocument:
         return document(

@@ -1,4 +1,4 @@
-"""search.analysis: normalisation, jieba search-mode tokens, synonyms, pinyin, the shared analyzer."""
+"""backend.text.analysis: normalisation, jieba search-mode tokens, synonyms, pinyin, the shared analyzer."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search import analysis
-from search.analysis import (
+from backend.text import analysis
+from backend.text.analysis import (
     Analyzer,
     QueryTerm,
     get_analyzer,
@@ -23,7 +23,8 @@ from search.analysis import (
     reset_analyzer,
     tokens,
 )
-from search.text.dictionary import build_user_dictionary, division_short_name, division_words
+from backend.text.dictionary import division_short_name, division_words
+from backend.text.selectors import build_synonym_groups, build_user_dictionary
 
 # A small explicit dictionary for the tests that run without a database.
 WORDS = ["母婴护理员", "中式烹调师", "叉车证", "英德市", "英德", "家政服务员", "快递小哥"]
@@ -254,7 +255,7 @@ def domain_text(draw, vocabulary: Sequence[str]) -> str:
 @pytest.mark.django_db
 def test_query_side_and_index_side_agree_on_domain_text(taxonomy):
     vocabulary = [
-        *sorted({t for group in analysis.build_synonym_groups() for t in group})[::4],
+        *sorted({t for group in build_synonym_groups() for t in group})[::4],
         "英德市",
         "英德",
         "清远",
@@ -447,8 +448,8 @@ def test_analyzers_do_not_share_added_words():
     )
 )
 def test_run_by_run_memoised_segmentation_equals_plain_jieba(text):
-    from search.analysis import _keep as keep
-    from search.analysis import get_analyzer, normalise
+    from backend.text.analysis import _keep as keep
+    from backend.text.analysis import get_analyzer, normalise
 
     analyzer = get_analyzer()
     plain = [t for t in analyzer._jieba.cut_for_search(normalise(text)) if keep(t)]
