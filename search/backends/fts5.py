@@ -173,25 +173,6 @@ def _division_tag(code: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Query compilation: SearchQuery -> (MATCH expression, SQL conditions, parameters)
 # ---------------------------------------------------------------------------------------------
-_JOB_ONLY = ("wage_floor", "lodging", "meals", "social_insurance", "campaign", "employer")
-_TRAINING_ONLY = ("brands", "delivery", "provider", "free_or_subsidised", "start_from", "start_to")
-
-
-def _is_set(query: SearchQuery, name: str) -> bool:
-    value = getattr(query, name)
-    return bool(value) or (value is not None and value is not False and value != () and value != "")
-
-
-def allowed_kinds(query: SearchQuery) -> list[Kind]:
-    """A kind-specific filter (wage floor, brand...) excludes the kind it cannot apply to."""
-    kinds = []
-    if Kind.JOB in query.kinds and not any(_is_set(query, f) for f in _TRAINING_ONLY):
-        kinds.append(Kind.JOB)
-    if Kind.TRAINING in query.kinds and not any(_is_set(query, f) for f in _JOB_ONLY):
-        kinds.append(Kind.TRAINING)
-    return kinds
-
-
 def text_expression(terms: Sequence[QueryTerm], pinyin_query: str | None) -> str | None:
     """Every term must match one of its alternatives in title or body; or the pinyin prefix."""
     clauses = []
@@ -211,7 +192,7 @@ def tag_expression(query: SearchQuery, kinds: Sequence[Kind]) -> str | None:
 
     Filters that half the index satisfies (kind, lodging, free...) are SQL conditions on `docs`
     instead (see `sql_conditions`): intersecting a 150,000-entry doclist costs FTS5 ~3 ms, and
-    bm25() would read it again to weigh it. Once `allowed_kinds` has run, a kind-specific filter
+    bm25() would read it again to weigh it. Once `SearchQuery.allowed_kinds` has run, a kind-specific filter
     is present only when its kind is the only one left, so no per-kind branches are needed.
     """
     parts: list[str] = []
@@ -435,7 +416,7 @@ class FTS5Backend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
-        kinds = allowed_kinds(query)
+        kinds = query.allowed_kinds()
         text = normalise(query.text)
         terms = query_terms(text) if text else []
         pinyin_query = text.replace(" ", "") if text and looks_like_pinyin(text) else None
