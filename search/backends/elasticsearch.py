@@ -265,14 +265,6 @@ class ElasticsearchBackend:
         results = self._write(actions, ignore_status=(404,), require_alias=True, refresh="wait_for")
         return sum(1 for ok, item in results if ok and item["delete"].get("result") == "deleted")
 
-    def add_vocabulary(self, vocabulary: Iterable[tuple[str, str]]) -> None:
-        """Add (text, kind) names (occupation | skill | certificate) to the suggester."""
-        alias = self._ensure_alias(VOCABULARY)
-        for _ in self._write(
-            self._vocabulary_actions(vocabulary, alias), require_alias=True, refresh="wait_for"
-        ):
-            pass
-
     def _build(
         self, kind: Kind | str, built: dict[str, str], actions: Callable[[str], Iterable[Action]]
     ) -> int:

@@ -397,13 +397,6 @@ class FTS5Backend:
                 stale.unlink(missing_ok=True)
         return counts
 
-    def add_vocabulary(self, vocabulary: Iterable[tuple[str, str]]) -> None:
-        with self._write_lock:
-            self.db.executemany(
-                "INSERT OR IGNORE INTO suggestions VALUES (?, ?, ?, 2)",
-                [(text, kind, key) for text, kind in vocabulary for key in _suggestion_keys(text)],
-            )
-
     # -- reading ---------------------------------------------------------------------------
     def ids(self, kind: Kind) -> set[int]:
         return {row[0] for row in self.db.execute("SELECT id FROM facts WHERE kind = ?", (str(kind),))}
