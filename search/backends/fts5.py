@@ -255,6 +255,64 @@ def _geo_box(query: SearchQuery) -> tuple[str, list[Any], str | None]:
     return sql, [lat0 - dlat, lat0 + dlat, lng0 - dlng, lng0 + dlng, query.radius_km**2], dist2
 
 
+def match_set_sql(
+    query: SearchQuery, kinds: Sequence[Kind], text_match: str | None
+) -> tuple[str, str, list[Any], str | None]:
+    """The match set's FROM and WHERE, their parameters, and the squared-distance sort key."""
+    match = " AND ".join(f"({m})" for m in (text_match, tag_expression(query, kinds)) if m)
+    conditions, params = sql_conditions(query, kinds)
+    geo_sql, geo_params, dist2 = _geo_box(query)
+    if geo_sql:
+        conditions.append(geo_sql)
+        params += geo_params
+    if match:
+        # CROSS JOIN: the full-text index drives. Left to itself the planner may walk a docs
+        # index (lat, kind) and re-run MATCH once per row, which takes seconds.
+        source, params = "docs_fts CROSS JOIN facts ON facts.rowid = docs_fts.rowid", [match, *params]
+        conditions.insert(0, "docs_fts MATCH ?")
+    else:  # no text and no selective filter: a scan of `facts` (its broad filters are SQL)
+        source = "facts"
+    return source, " AND ".join(conditions) or "1", params, dist2
+
+
+def order_by(query: SearchQuery, *, by_relevance: bool, dist2: str | None) -> str:
+    """The page's ORDER BY; newest first when the asked order cannot apply (no text, no origin)."""
+    order = {
+        Sort.RELEVANCE: "m.score, facts.published_at DESC, facts.id DESC, facts.kind"
+        if by_relevance
+        else None,
+        Sort.DISTANCE: f"facts.lat IS NULL, {dist2}, facts.id, facts.kind" if dist2 else None,
+        Sort.WAGE: "facts.wage_max IS NULL, facts.wage_max DESC, facts.id DESC, facts.kind",
+        Sort.NEWEST: None,
+    }[query.sort]
+    return order or "facts.published_at DESC, facts.id DESC, facts.kind"
+
+
+def _hits(query: SearchQuery, terms: Sequence[QueryTerm], rows: list[tuple[Any, ...]]) -> list[Hit]:
+    """One page of rows as hits: distance from the origin, display fields, highlighted title and snippet."""
+    pattern = compile_terms(alt for term in terms for alt in term.alternatives)
+    hits = []
+    for kind, id_, score, title, body, display, lat, lng in rows:
+        distance = None
+        if query.origin is not None and lat is not None:
+            distance = round(haversine_km(query.origin.lat, query.origin.lng, lat, lng), 1)
+        fields = json.loads(display)
+        if query.highlight:
+            fields["title_html"] = mark(title, pattern)
+        hits.append(
+            Hit(
+                kind=Kind(kind),
+                id=id_,
+                score=-float(score or 0.0),
+                title=title,
+                snippet=snippet(body, pattern) if query.highlight else "",
+                distance_km=distance,
+                fields=fields,
+            )
+        )
+    return hits
+
+
 class FTS5Backend:
     name = "fts5"
 
@@ -417,39 +475,33 @@ class FTS5Backend:
         if not kinds or (text and text_match is None):
             return SearchResult([], 0, {}, query.page, query.page_size, 0.0)
 
-        match = " AND ".join(f"({m})" for m in (text_match, tag_expression(query, kinds)) if m)
-        conditions, params = sql_conditions(query, kinds)
-        geo_sql, geo_params, dist2 = _geo_box(query)
-        if geo_sql:
-            conditions.append(geo_sql)
-            params += geo_params
+        source, where, params, dist2 = match_set_sql(query, kinds, text_match)
         # bm25() weighs every phrase by reading its whole doclist, so it is computed only when
         # the results are ordered by relevance.
         by_relevance = query.sort == Sort.RELEVANCE and text_match is not None
         score = "bm25(docs_fts, 3.0, 1.0, 0.5, 0.0)" if by_relevance else "0.0"
-        if match:
-            # CROSS JOIN: the full-text index drives. Left to itself the planner may walk a docs
-            # index (lat, kind) and re-run MATCH once per row, which takes seconds.
-            source, params = "docs_fts CROSS JOIN facts ON facts.rowid = docs_fts.rowid", [match, *params]
-            conditions.insert(0, "docs_fts MATCH ?")
-        else:  # no text and no selective filter: a scan of `facts` (its broad filters are SQL)
-            source = "facts"
-        where = " AND ".join(conditions) or "1"
-        order = {
-            Sort.RELEVANCE: "m.score, facts.published_at DESC, facts.id DESC, facts.kind"
-            if by_relevance
-            else None,
-            Sort.DISTANCE: f"facts.lat IS NULL, {dist2}, facts.id, facts.kind" if dist2 else None,
-            Sort.WAGE: "facts.wage_max IS NULL, facts.wage_max DESC, facts.id DESC, facts.kind",
-            Sort.NEWEST: None,
-        }[query.sort] or "facts.published_at DESC, facts.id DESC, facts.kind"
-
-        # The match set is computed once into a per-connection temporary table; the page, the
-        # total and the facets all read it.
         db = self.db
+        self._fill_match_set(db, f"SELECT facts.rowid, {score} FROM {source} WHERE {where}", params)
+        rows = self._page_rows(db, order_by(query, by_relevance=by_relevance, dist2=dist2), query)
+        if query.facets:
+            facets, total = self._facets(db)
+        else:
+            facets, total = {}, int(db.execute("SELECT count(*) FROM m").fetchone()[0])
+        hits = _hits(query, terms, rows)
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(hits, total, facets, query.page, query.page_size, round(took, 2))
+
+    @staticmethod
+    def _fill_match_set(db: sqlite3.Connection, select: str, params: list[Any]) -> None:
+        """The match set is computed once into a per-connection temporary table `m` (rowid, score);
+        the page, the total and the facets all read it."""
         db.execute("CREATE TEMP TABLE IF NOT EXISTS m (rowid INTEGER PRIMARY KEY, score REAL)")
         db.execute("DELETE FROM m")
-        db.execute(f"INSERT INTO m SELECT facts.rowid, {score} FROM {source} WHERE {where}", params)
+        db.execute(f"INSERT INTO m {select}", params)
+
+    @staticmethod
+    def _page_rows(db: sqlite3.Connection, order: str, query: SearchQuery) -> list[tuple[Any, ...]]:
+        """The requested page of the match set: (kind, id, score, title, body, display, lat, lng)."""
         page = db.execute(
             "SELECT m.rowid, facts.kind, facts.id, m.score, facts.lat, facts.lng "
             # CROSS JOIN pins the order: walk the match set, look narrow rows up by rowid.
@@ -463,34 +515,7 @@ class FTS5Backend:
                 [row[0] for row in page],
             )
         }
-        rows = [(kind, id_, score, *wide[rowid], lat, lng) for rowid, kind, id_, score, lat, lng in page]
-        if query.facets:
-            facets, total = self._facets(db)
-        else:
-            facets, total = {}, int(db.execute("SELECT count(*) FROM m").fetchone()[0])
-
-        pattern = compile_terms(alt for term in terms for alt in term.alternatives)
-        hits = []
-        for kind, id_, score, title, body, display, lat, lng in rows:
-            distance = None
-            if query.origin is not None and lat is not None:
-                distance = round(haversine_km(query.origin.lat, query.origin.lng, lat, lng), 1)
-            fields = json.loads(display)
-            if query.highlight:
-                fields["title_html"] = mark(title, pattern)
-            hits.append(
-                Hit(
-                    kind=Kind(kind),
-                    id=id_,
-                    score=-float(score or 0.0),
-                    title=title,
-                    snippet=snippet(body, pattern) if query.highlight else "",
-                    distance_km=distance,
-                    fields=fields,
-                )
-            )
-        took = (time.perf_counter() - started) * 1000
-        return SearchResult(hits, total, facets, query.page, query.page_size, round(took, 2))
+        return [(kind, id_, score, *wide[rowid], lat, lng) for rowid, kind, id_, score, lat, lng in page]
 
     @staticmethod
     def _facets(db: sqlite3.Connection) -> tuple[dict[str, list[FacetValue]], int]:
