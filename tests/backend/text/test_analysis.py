@@ -1,4 +1,4 @@
-"""backend.text.analysis: normalisation, jieba search-mode tokens, synonyms, pinyin, the shared analyzer."""
+"""backend.text.analysis: jieba search-mode tokens, synonyms, pinyin, the shared analyzer."""
 
 from __future__ import annotations
 
@@ -23,8 +23,7 @@ from backend.text.analysis import (
     reset_analyzer,
     tokens,
 )
-from backend.text.dictionary import division_short_name, division_words
-from backend.text.selectors import build_synonym_groups, build_user_dictionary
+from backend.text.selectors import build_synonym_groups
 
 # A small explicit dictionary for the tests that run without a database.
 WORDS = ["母婴护理员", "中式烹调师", "叉车证", "英德市", "英德", "家政服务员", "快递小哥"]
@@ -68,32 +67,6 @@ def alternatives(terms: Sequence[QueryTerm], token: str) -> set[tuple[str, ...]]
 def contains_phrase(stream: Sequence[str], phrase: Sequence[str]) -> bool:
     n = len(phrase)
     return any(list(stream[i : i + n]) == list(phrase) for i in range(len(stream) - n + 1))
-
-
-# -- normalise ------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("ＡＢＣ１２３", "abc123"),
-        ("廣東廚師", "广东厨师"),
-        ("衞生 綫路", "卫生 线路"),  # Hong Kong variants, not only Taiwan/standard traditional
-        ("PLC编程\u3000 \t\n  SYB", "plc编程 syb"),
-        ("a\x00b\x1bc\u200bd\ufeff", "abcd"),
-        ("lone \ud800 surrogate", "lone surrogate"),
-        ("  ", ""),
-        ("", ""),
-    ],
-)
-def test_normalise(raw, expected):
-    assert normalise(raw) == expected
-
-
-@given(st.text())
-def test_normalise_is_idempotent(text):
-    once = normalise(text)
-    assert normalise(once) == once
-    assert once == once.strip()
-    assert "  " not in once
 
 
 # -- tokens ---------------------------------------------------------------------------------------
@@ -346,39 +319,6 @@ def test_never_raises(small, text):
     small.pinyin_terms(text)
     looks_like_pinyin(text)
     assert normalise(normalised) == normalised
-
-
-# -- dictionary -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("name", "short"),
-    [
-        ("英德市", "英德"),
-        ("连南瑶族自治县", "连南"),
-        ("连山壮族瑶族自治县", "连山"),
-        ("广西壮族自治区", "广西"),
-        ("黔东南苗族侗族自治州", "黔东南"),
-        ("香港特别行政区", "香港"),
-        ("矿区", None),
-        ("和县", None),
-    ],
-)
-def test_division_short_name(name, short):
-    assert division_short_name(name) == short
-
-
-def test_division_words_skip_ambiguous_short_forms():
-    words = division_words(["朝阳区", "朝阳市", "英德市", "吉林省", "吉林市"])
-    assert {"朝阳区", "朝阳市", "英德市", "英德", "吉林省", "吉林市"} <= set(words)
-    assert "朝阳" not in words
-    assert "吉林" not in words
-
-
-@pytest.mark.django_db
-def test_user_dictionary_from_the_tables():
-    words = build_user_dictionary()
-    assert {"母婴护理员", "中式烹调师", "叉车证", "英德市", "英德", "连南", "快递小哥"} <= set(words)
-    assert words == sorted(set(words))
-    assert not [w for w in words if not w.isalpha() or w.isascii()]  # Chinese runs only
 
 
 # -- the shared analyzer --------------------------------------------------------------------------
