@@ -19,9 +19,9 @@ from django.utils import timezone
 from backend.jobs.models import Posting
 from backend.occupations.models import Brand, CertificateType, Skill
 from backend.regions.models import Division
+from backend.text.analysis import index_text, pinyin_terms
 from training.models import Program, Session
 
-from .analysis import index_text, pinyin_terms
 from .query import Kind
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from html import escape
 
-from .analysis import normalise
+from backend.text.normalise import normalise
 
 SNIPPET_CHARS = 80
 

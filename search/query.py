@@ -36,6 +36,16 @@ FACETS = ("kind", "city", "county", "brand", "occupation", "delivery", "wage_ban
 BENEFITS = ("lodging", "meals", "social_insurance", "couple_rooms", "free", "subsidised")
 
 
+# Filters that apply to one kind only, by SearchQuery field: a query that sets one of them leaves
+# the other kind out of its results (a wage floor excludes trainings, a brand excludes jobs).
+JOB_ONLY_FILTERS = ("wage_floor", "lodging", "meals", "social_insurance", "campaign", "employer")
+TRAINING_ONLY_FILTERS = ("brands", "delivery", "provider", "free_or_subsidised", "start_from", "start_to")
+ONE_KIND_FILTERS: dict[str, Kind] = {
+    **dict.fromkeys(JOB_ONLY_FILTERS, Kind.JOB),
+    **dict.fromkeys(TRAINING_ONLY_FILTERS, Kind.TRAINING),
+}
+
+
 @dataclass(frozen=True)
 class GeoPoint:
     lat: float
@@ -82,6 +92,20 @@ class SearchQuery:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
+
+    def is_set(self, name: str) -> bool:
+        """Whether filter `name` differs from its default (a wage floor of 0 is set; "" is not)."""
+        value = getattr(self, name)
+        return bool(value) or (value is not None and value is not False and value != () and value != "")
+
+    def allowed_kinds(self) -> list[Kind]:
+        """The requested kinds less those a one-kind filter rules out (a wage floor: trainings)."""
+        kinds = []
+        if Kind.JOB in self.kinds and not any(self.is_set(f) for f in TRAINING_ONLY_FILTERS):
+            kinds.append(Kind.JOB)
+        if Kind.TRAINING in self.kinds and not any(self.is_set(f) for f in JOB_ONLY_FILTERS):
+            kinds.append(Kind.TRAINING)
+        return kinds
 
 
 @dataclass

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .analysis import normalise
+from backend.text.normalise import normalise
+
 from .query import SearchQuery
 
 # Longest first, so 包吃包住 is taken before 包吃.

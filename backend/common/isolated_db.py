@@ -77,7 +77,7 @@ def _eager_celery() -> Iterator[None]:
 
 @contextmanager
 def _temporary_search_index() -> Iterator[Path]:
-    from search.analysis import reset_analyzer
+    from backend.text.analysis import reset_analyzer
     from search.services import get_backend, reset_backend
 
     directory = Path(tempfile.mkdtemp(prefix="skillbridge-isolated-search-"))

@@ -17,8 +17,9 @@ import yaml
 from django.db import models, transaction
 from django.utils import timezone
 
+from backend.text.pinyin import search_terms
+
 from .models import Brand, CertificateType, Occupation, Skill
-from .pinyin import search_terms
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 3x faster
 

@@ -8,8 +8,9 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Length
 
+from backend.text.pinyin import SEPARATOR, normalize
+
 from .models import CertificateType, Occupation, Skill
-from .pinyin import SEPARATOR, normalize
 
 M = TypeVar("M", Occupation, Skill, CertificateType)
 

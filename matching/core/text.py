@@ -18,7 +18,7 @@ _tokens: Callable[[str], list[str]] | None = None
 def analyse(text: str) -> list[str]:
     global _tokens
     if _tokens is None:
-        from search.analysis import tokens
+        from backend.text.analysis import tokens
 
         _tokens = tokens
     return [t for t in _tokens(text) if not t.isdigit()]

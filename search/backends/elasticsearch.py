@@ -23,7 +23,8 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import scan, streaming_bulk
 
-from ..analysis import looks_like_pinyin, normalise, query_terms
+from backend.text.analysis import looks_like_pinyin, normalise, query_terms
+
 from ..documents import IndexDocument
 from ..query import Kind, SearchQuery, SearchResult, Suggestion
 from .es_mapping import ANALYZERS, AUTO, choose_analyzer, mapping, to_source, vocabulary_source
@@ -263,14 +264,6 @@ class ElasticsearchBackend:
             return 0
         results = self._write(actions, ignore_status=(404,), require_alias=True, refresh="wait_for")
         return sum(1 for ok, item in results if ok and item["delete"].get("result") == "deleted")
-
-    def add_vocabulary(self, vocabulary: Iterable[tuple[str, str]]) -> None:
-        """Add (text, kind) names (occupation | skill | certificate) to the suggester."""
-        alias = self._ensure_alias(VOCABULARY)
-        for _ in self._write(
-            self._vocabulary_actions(vocabulary, alias), require_alias=True, refresh="wait_for"
-        ):
-            pass
 
     def _build(
         self, kind: Kind | str, built: dict[str, str], actions: Callable[[str], Iterable[Action]]

@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..analysis import normalise, pinyin_terms
+from backend.text.analysis import normalise, pinyin_terms
+
 from ..documents import IndexDocument
 from ..query import MAX_PAGE, MAX_PAGE_SIZE
 

@@ -4,22 +4,33 @@ The body is built with `elasticsearch.dsl` and mirrors the FTS5 backend's semant
 (the contract suite compares the ids both return):
 - every query term must appear as a phrase (any one of its synonym alternatives) in
   `title_tokens` or `body_tokens`; a pinyin-looking query may match the `pinyin` field instead;
-- a filter that only makes sense for one kind (wage floor, brand, ...) also requires that kind;
+- a filter that only makes sense for one kind (`search.query.ONE_KIND_FILTERS`) also requires that kind;
 - the CJK `title` field is a should-clause next to a `must`, so it scores and never filters.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from elasticsearch.dsl import A, Q, Search
 from elasticsearch.dsl.query import Query
 
-from ..analysis import normalise
+from backend.text.normalise import normalise
+
 from ..highlight import compile_terms, mark, snippet
-from ..query import BENEFITS, WAGE_BANDS, FacetValue, Hit, Kind, SearchQuery, Sort, Suggestion
+from ..query import (
+    BENEFITS,
+    ONE_KIND_FILTERS,
+    WAGE_BANDS,
+    FacetValue,
+    Hit,
+    Kind,
+    SearchQuery,
+    Sort,
+    Suggestion,
+)
 from .es_mapping import PINYIN_MAX_GRAM, parse_suggest_input
 
 TITLE_BOOST = 3  # BM25 on title_tokens counts three times body_tokens
@@ -31,7 +42,7 @@ DISTANCE_SCRIPT = (
 
 
 class QueryTermLike(Protocol):
-    """What `search.analysis.query_terms` returns per token (only these two attributes are used)."""
+    """What `backend.text.analysis.query_terms` returns per token (only these two attributes are used)."""
 
     @property
     def token(self) -> str: ...
@@ -103,6 +114,37 @@ def only(kind: Kind, condition: Query) -> Query:
     return Q("bool", filter=[Q("term", kind=str(kind)), condition])
 
 
+def _one_kind_conditions(query: SearchQuery) -> Iterator[tuple[str, Query]]:
+    """(SearchQuery field, its condition) for each one-kind filter the query sets; the
+    start_from/start_to window is one condition."""
+    if query.wage_floor is not None:
+        yield "wage_floor", Q("range", wage_max={"gte": query.wage_floor})
+    for flag in ("lodging", "meals", "social_insurance"):
+        if getattr(query, flag):
+            yield flag, Q("term", **{flag: True})
+    if query.campaign:
+        yield "campaign", Q("term", campaign=query.campaign)
+    if query.employer is not None:
+        yield "employer", Q("term", employer_id=query.employer)
+    if query.brands:
+        yield "brands", Q("terms", brand=list(query.brands))
+    if query.delivery:
+        yield "delivery", Q("terms", delivery=list(query.delivery))
+    if query.provider is not None:
+        yield "provider", Q("term", provider_id=query.provider)
+    if query.free_or_subsidised:
+        either = Q("bool", should=[Q("term", free=True), Q("term", subsidised=True)], minimum_should_match=1)
+        yield "free_or_subsidised", either
+    if query.start_from is not None or query.start_to is not None:
+        window = {}
+        if query.start_from is not None:
+            window["gte"] = query.start_from.isoformat()
+        if query.start_to is not None:
+            window["lte"] = query.start_to.isoformat()
+        # a multi-valued date matches when any of its values is in the range
+        yield "start_from" if query.start_from is not None else "start_to", Q("range", session_starts=window)
+
+
 def filter_clauses(query: SearchQuery) -> list[Query]:
     clauses: list[Query] = []
     if set(query.kinds) != {Kind.JOB, Kind.TRAINING}:
@@ -122,34 +164,7 @@ def filter_clauses(query: SearchQuery) -> list[Query]:
                 location={"lat": query.origin.lat, "lon": query.origin.lng},
             )
         )
-    # jobs only
-    if query.wage_floor is not None:
-        clauses.append(only(Kind.JOB, Q("range", wage_max={"gte": query.wage_floor})))
-    for flag in ("lodging", "meals", "social_insurance"):
-        if getattr(query, flag):
-            clauses.append(only(Kind.JOB, Q("term", **{flag: True})))
-    if query.campaign:
-        clauses.append(only(Kind.JOB, Q("term", campaign=query.campaign)))
-    if query.employer is not None:
-        clauses.append(only(Kind.JOB, Q("term", employer_id=query.employer)))
-    # trainings only
-    if query.brands:
-        clauses.append(only(Kind.TRAINING, Q("terms", brand=list(query.brands))))
-    if query.delivery:
-        clauses.append(only(Kind.TRAINING, Q("terms", delivery=list(query.delivery))))
-    if query.provider is not None:
-        clauses.append(only(Kind.TRAINING, Q("term", provider_id=query.provider)))
-    if query.free_or_subsidised:
-        either = Q("bool", should=[Q("term", free=True), Q("term", subsidised=True)], minimum_should_match=1)
-        clauses.append(only(Kind.TRAINING, either))
-    if query.start_from is not None or query.start_to is not None:
-        window = {}
-        if query.start_from is not None:
-            window["gte"] = query.start_from.isoformat()
-        if query.start_to is not None:
-            window["lte"] = query.start_to.isoformat()
-        # a multi-valued date matches when any of its values is in the range
-        clauses.append(only(Kind.TRAINING, Q("range", session_starts=window)))
+    clauses.extend(only(ONE_KIND_FILTERS[name], condition) for name, condition in _one_kind_conditions(query))
     return clauses
 
 

@@ -7,7 +7,7 @@ Design, in short:
   kept in step by triggers. `tags` carries every categorical filter as a token (k_job,
   county_441881, occ_welder, pub...), so those filters run inside MATCH on posting lists rather
   than as post-filters on rows; numeric ranges (wage, dates, distance) use indexed columns.
-- User text never reaches MATCH as syntax: it is segmented by search.analysis and every token
+- User text never reaches MATCH as syntax: it is segmented by backend.text.analysis and every token
   is emitted as a double-quoted FTS5 string (quotes doubled), so `NEAR(`, `*`, `OR`, quotes or
   SQL only ever search for themselves.
 - bm25() ranks with the title weighted 3x the body; facets are SQL GROUP BYs over one
@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from backend.common.geo import haversine_km
+from backend.text.analysis import QueryTerm, looks_like_pinyin, normalise, pinyin_terms, query_terms
 
-from ..analysis import QueryTerm, looks_like_pinyin, normalise, pinyin_terms, query_terms
 from ..documents import IndexDocument
 from ..highlight import compile_terms, mark, snippet
 from ..query import BENEFITS, WAGE_BANDS, FacetValue, Hit, Kind, SearchQuery, SearchResult, Sort, Suggestion
@@ -173,25 +173,6 @@ def _division_tag(code: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Query compilation: SearchQuery -> (MATCH expression, SQL conditions, parameters)
 # ---------------------------------------------------------------------------------------------
-_JOB_ONLY = ("wage_floor", "lodging", "meals", "social_insurance", "campaign", "employer")
-_TRAINING_ONLY = ("brands", "delivery", "provider", "free_or_subsidised", "start_from", "start_to")
-
-
-def _is_set(query: SearchQuery, name: str) -> bool:
-    value = getattr(query, name)
-    return bool(value) or (value is not None and value is not False and value != () and value != "")
-
-
-def allowed_kinds(query: SearchQuery) -> list[Kind]:
-    """A kind-specific filter (wage floor, brand...) excludes the kind it cannot apply to."""
-    kinds = []
-    if Kind.JOB in query.kinds and not any(_is_set(query, f) for f in _TRAINING_ONLY):
-        kinds.append(Kind.JOB)
-    if Kind.TRAINING in query.kinds and not any(_is_set(query, f) for f in _JOB_ONLY):
-        kinds.append(Kind.TRAINING)
-    return kinds
-
-
 def text_expression(terms: Sequence[QueryTerm], pinyin_query: str | None) -> str | None:
     """Every term must match one of its alternatives in title or body; or the pinyin prefix."""
     clauses = []
@@ -211,7 +192,7 @@ def tag_expression(query: SearchQuery, kinds: Sequence[Kind]) -> str | None:
 
     Filters that half the index satisfies (kind, lodging, free...) are SQL conditions on `docs`
     instead (see `sql_conditions`): intersecting a 150,000-entry doclist costs FTS5 ~3 ms, and
-    bm25() would read it again to weigh it. Once `allowed_kinds` has run, a kind-specific filter
+    bm25() would read it again to weigh it. Once `SearchQuery.allowed_kinds` has run, a kind-specific filter
     is present only when its kind is the only one left, so no per-kind branches are needed.
     """
     parts: list[str] = []
@@ -272,6 +253,64 @@ def _geo_box(query: SearchQuery) -> tuple[str, list[Any], str | None]:
     dlng = dlat / max(scale, 0.01)
     sql = f"facts.lat BETWEEN ? AND ? AND facts.lng BETWEEN ? AND ? AND {dist2} <= ?"
     return sql, [lat0 - dlat, lat0 + dlat, lng0 - dlng, lng0 + dlng, query.radius_km**2], dist2
+
+
+def match_set_sql(
+    query: SearchQuery, kinds: Sequence[Kind], text_match: str | None
+) -> tuple[str, str, list[Any], str | None]:
+    """The match set's FROM and WHERE, their parameters, and the squared-distance sort key."""
+    match = " AND ".join(f"({m})" for m in (text_match, tag_expression(query, kinds)) if m)
+    conditions, params = sql_conditions(query, kinds)
+    geo_sql, geo_params, dist2 = _geo_box(query)
+    if geo_sql:
+        conditions.append(geo_sql)
+        params += geo_params
+    if match:
+        # CROSS JOIN: the full-text index drives. Left to itself the planner may walk a docs
+        # index (lat, kind) and re-run MATCH once per row, which takes seconds.
+        source, params = "docs_fts CROSS JOIN facts ON facts.rowid = docs_fts.rowid", [match, *params]
+        conditions.insert(0, "docs_fts MATCH ?")
+    else:  # no text and no selective filter: a scan of `facts` (its broad filters are SQL)
+        source = "facts"
+    return source, " AND ".join(conditions) or "1", params, dist2
+
+
+def order_by(query: SearchQuery, *, by_relevance: bool, dist2: str | None) -> str:
+    """The page's ORDER BY; newest first when the asked order cannot apply (no text, no origin)."""
+    order = {
+        Sort.RELEVANCE: "m.score, facts.published_at DESC, facts.id DESC, facts.kind"
+        if by_relevance
+        else None,
+        Sort.DISTANCE: f"facts.lat IS NULL, {dist2}, facts.id, facts.kind" if dist2 else None,
+        Sort.WAGE: "facts.wage_max IS NULL, facts.wage_max DESC, facts.id DESC, facts.kind",
+        Sort.NEWEST: None,
+    }[query.sort]
+    return order or "facts.published_at DESC, facts.id DESC, facts.kind"
+
+
+def _hits(query: SearchQuery, terms: Sequence[QueryTerm], rows: list[tuple[Any, ...]]) -> list[Hit]:
+    """One page of rows as hits: distance from the origin, display fields, highlighted title and snippet."""
+    pattern = compile_terms(alt for term in terms for alt in term.alternatives)
+    hits = []
+    for kind, id_, score, title, body, display, lat, lng in rows:
+        distance = None
+        if query.origin is not None and lat is not None:
+            distance = round(haversine_km(query.origin.lat, query.origin.lng, lat, lng), 1)
+        fields = json.loads(display)
+        if query.highlight:
+            fields["title_html"] = mark(title, pattern)
+        hits.append(
+            Hit(
+                kind=Kind(kind),
+                id=id_,
+                score=-float(score or 0.0),
+                title=title,
+                snippet=snippet(body, pattern) if query.highlight else "",
+                distance_km=distance,
+                fields=fields,
+            )
+        )
+    return hits
 
 
 class FTS5Backend:
@@ -416,13 +455,6 @@ class FTS5Backend:
                 stale.unlink(missing_ok=True)
         return counts
 
-    def add_vocabulary(self, vocabulary: Iterable[tuple[str, str]]) -> None:
-        with self._write_lock:
-            self.db.executemany(
-                "INSERT OR IGNORE INTO suggestions VALUES (?, ?, ?, 2)",
-                [(text, kind, key) for text, kind in vocabulary for key in _suggestion_keys(text)],
-            )
-
     # -- reading ---------------------------------------------------------------------------
     def ids(self, kind: Kind) -> set[int]:
         return {row[0] for row in self.db.execute("SELECT id FROM facts WHERE kind = ?", (str(kind),))}
@@ -435,7 +467,7 @@ class FTS5Backend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
-        kinds = allowed_kinds(query)
+        kinds = query.allowed_kinds()
         text = normalise(query.text)
         terms = query_terms(text) if text else []
         pinyin_query = text.replace(" ", "") if text and looks_like_pinyin(text) else None
@@ -443,39 +475,33 @@ class FTS5Backend:
         if not kinds or (text and text_match is None):
             return SearchResult([], 0, {}, query.page, query.page_size, 0.0)
 
-        match = " AND ".join(f"({m})" for m in (text_match, tag_expression(query, kinds)) if m)
-        conditions, params = sql_conditions(query, kinds)
-        geo_sql, geo_params, dist2 = _geo_box(query)
-        if geo_sql:
-            conditions.append(geo_sql)
-            params += geo_params
+        source, where, params, dist2 = match_set_sql(query, kinds, text_match)
         # bm25() weighs every phrase by reading its whole doclist, so it is computed only when
         # the results are ordered by relevance.
         by_relevance = query.sort == Sort.RELEVANCE and text_match is not None
         score = "bm25(docs_fts, 3.0, 1.0, 0.5, 0.0)" if by_relevance else "0.0"
-        if match:
-            # CROSS JOIN: the full-text index drives. Left to itself the planner may walk a docs
-            # index (lat, kind) and re-run MATCH once per row, which takes seconds.
-            source, params = "docs_fts CROSS JOIN facts ON facts.rowid = docs_fts.rowid", [match, *params]
-            conditions.insert(0, "docs_fts MATCH ?")
-        else:  # no text and no selective filter: a scan of `facts` (its broad filters are SQL)
-            source = "facts"
-        where = " AND ".join(conditions) or "1"
-        order = {
-            Sort.RELEVANCE: "m.score, facts.published_at DESC, facts.id DESC, facts.kind"
-            if by_relevance
-            else None,
-            Sort.DISTANCE: f"facts.lat IS NULL, {dist2}, facts.id, facts.kind" if dist2 else None,
-            Sort.WAGE: "facts.wage_max IS NULL, facts.wage_max DESC, facts.id DESC, facts.kind",
-            Sort.NEWEST: None,
-        }[query.sort] or "facts.published_at DESC, facts.id DESC, facts.kind"
-
-        # The match set is computed once into a per-connection temporary table; the page, the
-        # total and the facets all read it.
         db = self.db
+        self._fill_match_set(db, f"SELECT facts.rowid, {score} FROM {source} WHERE {where}", params)
+        rows = self._page_rows(db, order_by(query, by_relevance=by_relevance, dist2=dist2), query)
+        if query.facets:
+            facets, total = self._facets(db)
+        else:
+            facets, total = {}, int(db.execute("SELECT count(*) FROM m").fetchone()[0])
+        hits = _hits(query, terms, rows)
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(hits, total, facets, query.page, query.page_size, round(took, 2))
+
+    @staticmethod
+    def _fill_match_set(db: sqlite3.Connection, select: str, params: list[Any]) -> None:
+        """The match set is computed once into a per-connection temporary table `m` (rowid, score);
+        the page, the total and the facets all read it."""
         db.execute("CREATE TEMP TABLE IF NOT EXISTS m (rowid INTEGER PRIMARY KEY, score REAL)")
         db.execute("DELETE FROM m")
-        db.execute(f"INSERT INTO m SELECT facts.rowid, {score} FROM {source} WHERE {where}", params)
+        db.execute(f"INSERT INTO m {select}", params)
+
+    @staticmethod
+    def _page_rows(db: sqlite3.Connection, order: str, query: SearchQuery) -> list[tuple[Any, ...]]:
+        """The requested page of the match set: (kind, id, score, title, body, display, lat, lng)."""
         page = db.execute(
             "SELECT m.rowid, facts.kind, facts.id, m.score, facts.lat, facts.lng "
             # CROSS JOIN pins the order: walk the match set, look narrow rows up by rowid.
@@ -489,34 +515,7 @@ class FTS5Backend:
                 [row[0] for row in page],
             )
         }
-        rows = [(kind, id_, score, *wide[rowid], lat, lng) for rowid, kind, id_, score, lat, lng in page]
-        if query.facets:
-            facets, total = self._facets(db)
-        else:
-            facets, total = {}, int(db.execute("SELECT count(*) FROM m").fetchone()[0])
-
-        pattern = compile_terms(alt for term in terms for alt in term.alternatives)
-        hits = []
-        for kind, id_, score, title, body, display, lat, lng in rows:
-            distance = None
-            if query.origin is not None and lat is not None:
-                distance = round(haversine_km(query.origin.lat, query.origin.lng, lat, lng), 1)
-            fields = json.loads(display)
-            if query.highlight:
-                fields["title_html"] = mark(title, pattern)
-            hits.append(
-                Hit(
-                    kind=Kind(kind),
-                    id=id_,
-                    score=-float(score or 0.0),
-                    title=title,
-                    snippet=snippet(body, pattern) if query.highlight else "",
-                    distance_km=distance,
-                    fields=fields,
-                )
-            )
-        took = (time.perf_counter() - started) * 1000
-        return SearchResult(hits, total, facets, query.page, query.page_size, round(took, 2))
+        return [(kind, id_, score, *wide[rowid], lat, lng) for rowid, kind, id_, score, lat, lng in page]
 
     @staticmethod
     def _facets(db: sqlite3.Connection) -> tuple[dict[str, list[FacetValue]], int]:

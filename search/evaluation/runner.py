@@ -27,7 +27,7 @@ DEFAULT_CORPUS = HERE / "corpus"
 # Import order: references (provider, program, employer) must exist before the rows naming them.
 CORPUS_FILES = ("employers", "providers", "programs", "sessions", "postings")
 FETCH = 50  # results read per query (the API's largest page): MRR looks this deep
-# The search API's parameters a judged query may set besides q (see search/api.py SearchParams).
+# The search API's parameters a judged query may set besides q (see search/params.py SearchParams).
 PARAM_NAMES = frozenset(
     {
         "kind", "division", "brand", "occupation", "skill", "delivery", "wage_floor", "free", "lodging",
@@ -170,7 +170,7 @@ def _param(value: Any) -> str:
 
 
 def run_query(query: JudgedQuery, ids: Mapping[tuple[str, int], str]) -> tuple[list[str], int]:
-    from ..api import SearchParams
+    from ..params import SearchParams
     from ..services import search_run
 
     params = SearchParams(data=query_params(query))

@@ -7,7 +7,7 @@ only (pytest collects test_*.py, not bench_*.py); prints figures and ratios, nev
 Pure: no database, no Django settings. The catalogue is generated from a fixed seed with the real
 taxonomy (backend/occupations/data/taxonomy.yaml: ~525 skills, 90 occupations, 73 certificates),
 Guangdong county coordinates from cpca's adcodes.csv (PRD counties weighted up), and posting
-texts in the demo generator's pattern, segmented by search.analysis with the taxonomy words as
+texts in the demo generator's pattern, segmented by backend.text.analysis with the taxonomy words as
 the domain dictionary. The built catalogue is cached in var/bench/ (joblib), like the Django side
 caches it per version; --fresh rebuilds it.
 
@@ -584,8 +584,8 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached catalogue")
     args = parser.parse_args()
 
+    from backend.text.analysis import Analyzer, reset_analyzer
     from matching.core.text import analyse
-    from search.analysis import Analyzer, reset_analyzer
 
     results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "numpy": np.__version__},

@@ -188,7 +188,7 @@ def ensure_corpus(*, fresh: bool) -> dict[str, Any]:
 
 def fresh_analyzer() -> float:
     """A new Analyzer (empty segmentation and pinyin memos); jieba's main dictionary stays loaded."""
-    from search.analysis import get_analyzer, reset_analyzer
+    from backend.text.analysis import get_analyzer, reset_analyzer
 
     reset_analyzer()
     started = time.perf_counter()

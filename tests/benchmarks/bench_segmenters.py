@@ -6,7 +6,7 @@ Run on demand (not collected by pytest):
 
 The corpus is generated from the taxonomy file and the division list with a fixed seed: job and
 training titles with descriptions, mixing names, aliases, skills, places, wages, benefits, Latin
-and punctuation, normalised with search.text.normalise like real index text. Every candidate loads
+and punctuation, normalised with backend.text.normalise like real index text. Every candidate loads
 the SAME user dictionary (build order included) and segments the same documents with
 cut_for_search (HMM on, as jieba's default). A candidate counts as identical only if every
 document gives the same tokens in the same order as jieba. Candidates not installed are skipped.
@@ -240,9 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     jieba.setLogLevel(logging.WARNING)  # after the import: importing jieba sets DEBUG
 
-    from search.analysis import Analyzer
-    from search.text.dictionary import dictionary_words, division_words
-    from search.text.normalise import normalise
+    from backend.text.analysis import Analyzer
+    from backend.text.dictionary import dictionary_words, division_words
+    from backend.text.normalise import normalise
 
     entries, divisions = reference_terms()
     words = dictionary_words(
@@ -305,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     analyzer = Analyzer(words)
     rate, _ = _timed(analyzer.tokens, raw, args.repeat)
     print(
-        f"{'search.analysis':<16} {'tokens':>8} {'':>7} {rate:>9.0f} {rate / reference_rate:>8.2f}x  (normalise + jieba + filters)"
+        f"{'backend.text':<16} {'tokens':>8} {'':>7} {rate:>9.0f} {rate / reference_rate:>8.2f}x  (normalise + jieba + filters)"
     )
     return 0
 

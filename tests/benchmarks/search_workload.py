@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from search.analysis import QueryTerm, looks_like_pinyin, normalise, query_terms
+from backend.text.analysis import QueryTerm, looks_like_pinyin, normalise, query_terms
 from search.query import GeoPoint, Kind, SearchQuery, Sort
 
 QUERY_SEED = 20260302
@@ -94,7 +94,7 @@ def load_vocabulary(corpus: Corpus) -> Vocabulary:
     """Terms and places that have data in the benchmark corpus, in a stable order."""
     from backend.occupations.models import Occupation, Skill
     from backend.regions.models import Division
-    from search.text.dictionary import division_short_name
+    from backend.text.dictionary import division_short_name
 
     used = {d.occupation for d in corpus.docs}
     occupations = [
@@ -126,7 +126,7 @@ def load_vocabulary(corpus: Corpus) -> Vocabulary:
 
 
 def _pinyin_forms(words: Iterable[str]) -> list[str]:
-    from backend.occupations.pinyin import full_pinyin, initials
+    from backend.text.pinyin import full_pinyin, initials
 
     forms = []
     for word in words:

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from backend.occupations.models import CertificateType, Skill
 from backend.regions.models import Division
-from search.analysis import reset_analyzer
+from backend.text.analysis import reset_analyzer
 from search.query import GeoPoint, Kind, SearchQuery, Sort
 from search.services import documents_for, vocabulary
 from tests import factories as f

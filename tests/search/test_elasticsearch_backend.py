@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from search.analysis import Analyzer, reset_analyzer
+from backend.text.analysis import Analyzer, reset_analyzer
 from search.backends.elasticsearch import (
     VOCABULARY,
     AliasSwap,
@@ -47,7 +47,8 @@ from search.backends.es_query import (
     suggest_body,
 )
 from search.documents import IndexDocument
-from search.query import BENEFITS, WAGE_BANDS, GeoPoint, Kind, SearchQuery, Sort
+from search.query import BENEFITS, ONE_KIND_FILTERS, WAGE_BANDS, GeoPoint, Kind, SearchQuery, Sort
+from tests.search.test_query import ONE_KIND_VALUES
 from tests.services import need
 
 SYNONYMS = [["厨师", "炒菜师傅", "厨子"], ["普工", "操作工"], ["单独一个"], ["含,逗号", "x"]]
@@ -462,6 +463,17 @@ def test_training_only_filters_exclude_jobs(overrides, condition):
     kind_guard(clause_with(filters, condition), "training")
 
 
+@pytest.mark.parametrize("name", ONE_KIND_FILTERS)
+def test_every_one_kind_filter_is_guarded_by_its_kind(name):
+    filters = bool_of(search_body(SearchQuery(**{name: ONE_KIND_VALUES[name]}), [], pinyin=False)["query"])[
+        "filter"
+    ]
+    guarded = [f for f in filters if "bool" in f and "filter" in f["bool"]]
+
+    assert len(guarded) == 1
+    kind_guard(guarded[0], str(ONE_KIND_FILTERS[name]))
+
+
 def test_both_kinds_asked_adds_no_kind_filter():
     filters = bool_of(search_body(SearchQuery(published_only=True), [], pinyin=False)["query"])["filter"]
 
@@ -750,7 +762,7 @@ def live_backend():
 
 @pytest.mark.elasticsearch
 def test_rebuild_then_search_round_trip(live_backend):
-    from search.analysis import index_text, pinyin_terms
+    from backend.text.analysis import index_text, pinyin_terms
 
     def doc(kind: Kind, id_: int, title: str, body: str, **overrides: Any) -> IndexDocument:
         return document(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.management.base import CommandError
 
 from backend.imports.schemas import SCHEMAS
 from backend.regions.models import Division
+from search.evaluation import build_corpus
 from search.evaluation.metrics import dcg, mrr, ndcg_at_k, recall_at_k, reciprocal_rank
 from search.evaluation.runner import (
     CORPUS_FILES,
@@ -98,6 +100,15 @@ def test_corpus_files_use_the_import_format():
             assert required <= set(row), (kind, required - set(row))
     assert len(_corpus_rows("postings")) >= 300
     assert len(_corpus_rows("programs")) >= 80
+
+
+def test_the_corpus_is_what_build_corpus_writes_from_its_sources(tmp_path):
+    tables = build_corpus.build(random.Random(build_corpus.SEED), build_corpus.load_sources())
+    build_corpus.write(tmp_path, tables)
+
+    for kind in CORPUS_FILES:
+        name = f"{kind}.jsonl"
+        assert (tmp_path / name).read_bytes() == (DEFAULT_CORPUS / name).read_bytes(), name
 
 
 def test_judgments_cover_enough_queries_and_only_corpus_documents():

@@ -88,7 +88,8 @@ def test_connection_and_settings_restored_after_an_error():
 
 @pytest.mark.django_db
 def test_search_index_and_analyzer_are_temporary():
-    from search import analysis, services
+    from backend.text import analysis
+    from search import services
 
     live_index = settings.SEARCH_FTS5_PATH
     with isolated_database():

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from search.analysis import Analyzer, reset_analyzer
+from backend.text.analysis import Analyzer, reset_analyzer
 
 from .helpers import WORDS
 
 
 @pytest.fixture(scope="package", autouse=True)
 def _small_analyzer():
-    """The core reads text through search.analysis; here its analyzer is built from a word list,
+    """The core reads text through backend.text.analysis; here its analyzer is built from a word list,
     not from the database (these tests never touch one)."""
     reset_analyzer(Analyzer(WORDS))
     yield

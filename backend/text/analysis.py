@@ -30,15 +30,14 @@ from dataclasses import dataclass
 
 import jieba
 
-from backend.occupations.pinyin import full_pinyin, initials
-
-from .text.dictionary import build_synonym_groups, build_user_dictionary, dictionary_words
-from .text.normalise import normalise
+from .dictionary import dictionary_words
+from .normalise import normalise
+from .pinyin import full_pinyin, initials
+from .selectors import build_synonym_groups, build_user_dictionary
 
 __all__ = [
     "Analyzer",
     "QueryTerm",
-    "build_user_dictionary",
     "get_analyzer",
     "index_text",
     "looks_like_pinyin",
@@ -165,7 +164,7 @@ class Analyzer:
     def from_database(cls) -> Analyzer:
         words, groups = build_user_dictionary(), build_synonym_groups()
         if not words:
-            logger.warning("search analysis: the taxonomy and division tables are empty; no domain words")
+            logger.warning("text analysis: the taxonomy and division tables are empty; no domain words")
         return cls(words, groups)
 
     # -- segmentation ----------------------------------------------------------------------------

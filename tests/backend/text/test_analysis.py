@@ -1,4 +1,4 @@
-"""search.analysis: normalisation, jieba search-mode tokens, synonyms, pinyin, the shared analyzer."""
+"""backend.text.analysis: jieba search-mode tokens, synonyms, pinyin, the shared analyzer."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search import analysis
-from search.analysis import (
+from backend.text import analysis
+from backend.text.analysis import (
     Analyzer,
     QueryTerm,
     get_analyzer,
@@ -23,7 +23,7 @@ from search.analysis import (
     reset_analyzer,
     tokens,
 )
-from search.text.dictionary import build_user_dictionary, division_short_name, division_words
+from backend.text.selectors import build_synonym_groups
 
 # A small explicit dictionary for the tests that run without a database.
 WORDS = ["母婴护理员", "中式烹调师", "叉车证", "英德市", "英德", "家政服务员", "快递小哥"]
@@ -67,32 +67,6 @@ def alternatives(terms: Sequence[QueryTerm], token: str) -> set[tuple[str, ...]]
 def contains_phrase(stream: Sequence[str], phrase: Sequence[str]) -> bool:
     n = len(phrase)
     return any(list(stream[i : i + n]) == list(phrase) for i in range(len(stream) - n + 1))
-
-
-# -- normalise ------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("ＡＢＣ１２３", "abc123"),
-        ("廣東廚師", "广东厨师"),
-        ("衞生 綫路", "卫生 线路"),  # Hong Kong variants, not only Taiwan/standard traditional
-        ("PLC编程\u3000 \t\n  SYB", "plc编程 syb"),
-        ("a\x00b\x1bc\u200bd\ufeff", "abcd"),
-        ("lone \ud800 surrogate", "lone surrogate"),
-        ("  ", ""),
-        ("", ""),
-    ],
-)
-def test_normalise(raw, expected):
-    assert normalise(raw) == expected
-
-
-@given(st.text())
-def test_normalise_is_idempotent(text):
-    once = normalise(text)
-    assert normalise(once) == once
-    assert once == once.strip()
-    assert "  " not in once
 
 
 # -- tokens ---------------------------------------------------------------------------------------
@@ -254,7 +228,7 @@ def domain_text(draw, vocabulary: Sequence[str]) -> str:
 @pytest.mark.django_db
 def test_query_side_and_index_side_agree_on_domain_text(taxonomy):
     vocabulary = [
-        *sorted({t for group in analysis.build_synonym_groups() for t in group})[::4],
+        *sorted({t for group in build_synonym_groups() for t in group})[::4],
         "英德市",
         "英德",
         "清远",
@@ -347,39 +321,6 @@ def test_never_raises(small, text):
     assert normalise(normalised) == normalised
 
 
-# -- dictionary -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("name", "short"),
-    [
-        ("英德市", "英德"),
-        ("连南瑶族自治县", "连南"),
-        ("连山壮族瑶族自治县", "连山"),
-        ("广西壮族自治区", "广西"),
-        ("黔东南苗族侗族自治州", "黔东南"),
-        ("香港特别行政区", "香港"),
-        ("矿区", None),
-        ("和县", None),
-    ],
-)
-def test_division_short_name(name, short):
-    assert division_short_name(name) == short
-
-
-def test_division_words_skip_ambiguous_short_forms():
-    words = division_words(["朝阳区", "朝阳市", "英德市", "吉林省", "吉林市"])
-    assert {"朝阳区", "朝阳市", "英德市", "英德", "吉林省", "吉林市"} <= set(words)
-    assert "朝阳" not in words
-    assert "吉林" not in words
-
-
-@pytest.mark.django_db
-def test_user_dictionary_from_the_tables():
-    words = build_user_dictionary()
-    assert {"母婴护理员", "中式烹调师", "叉车证", "英德市", "英德", "连南", "快递小哥"} <= set(words)
-    assert words == sorted(set(words))
-    assert not [w for w in words if not w.isalpha() or w.isascii()]  # Chinese runs only
-
-
 # -- the shared analyzer --------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_get_analyzer_builds_once_from_the_database():
@@ -447,8 +388,8 @@ def test_analyzers_do_not_share_added_words():
     )
 )
 def test_run_by_run_memoised_segmentation_equals_plain_jieba(text):
-    from search.analysis import _keep as keep
-    from search.analysis import get_analyzer, normalise
+    from backend.text.analysis import _keep as keep
+    from backend.text.analysis import get_analyzer, normalise
 
     analyzer = get_analyzer()
     plain = [t for t in analyzer._jieba.cut_for_search(normalise(text)) if keep(t)]

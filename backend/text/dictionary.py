@@ -1,9 +1,9 @@
-"""The domain words jieba must keep whole, and the synonym groups, read from the reference tables.
+"""The domain words jieba must keep whole, from the names in the reference tables.
 
 Words: every occupation, skill and certificate name and alias, and every division's full name
 (英德市, 连南瑶族自治县) plus its short form (英德, 连南) where only one division has that short
-form. The pure helpers take plain strings so they can be tested and benchmarked without a database;
-`build_user_dictionary()` and `build_synonym_groups()` feed them from the tables.
+form. Pure helpers over plain strings, so they can be tested and benchmarked without a database;
+backend.text.selectors feeds them from the tables.
 """
 
 from __future__ import annotations
@@ -94,27 +94,3 @@ def dictionary_words(terms: Iterable[str]) -> list[str]:
     for term in terms:
         words.update(_CHINESE_RUN.findall(normalise(term)))
     return sorted(words)
-
-
-def build_synonym_groups() -> list[list[str]]:
-    """[name, *aliases] of each taxonomy entry that has aliases (occupations, skills, certificates)."""
-    from backend.occupations.selectors import synonym_groups
-
-    return synonym_groups()
-
-
-def build_user_dictionary() -> list[str]:
-    """Every taxonomy name and alias and every division name and unambiguous short form (3 queries)."""
-    from django.db import models
-
-    from backend.occupations.models import CertificateType, Occupation, Skill
-    from backend.regions.models import Division
-
-    terms: list[str] = []
-    model: type[models.Model]
-    for model in (Occupation, Skill, CertificateType):
-        for name, aliases in model._default_manager.values_list("name", "aliases"):
-            terms.append(name)
-            terms.extend(a for a in aliases or () if isinstance(a, str))
-    divisions = Division.objects.values_list("name", flat=True)
-    return dictionary_words([*terms, *division_words(divisions)])

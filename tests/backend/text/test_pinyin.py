@@ -1,4 +1,4 @@
-from backend.occupations.pinyin import full_pinyin, initials, search_terms
+from backend.text.pinyin import full_pinyin, initials, search_terms
 
 
 def test_full_pinyin_and_initials():
