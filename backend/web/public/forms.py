@@ -9,7 +9,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from search.api import SearchParams
+from search.params import SearchParams
 from search.query import SearchQuery
 from training.models import Session
 
@@ -27,9 +27,6 @@ FIELD_LABELS = {
     "start_from": _("开班日期从"), "start_to": _("开班日期到"), "near": _("起点"), "radius_km": _("距离范围"),
     "sort": _("排序"), "page": _("页码"),
 }  # fmt: skip
-# Filters that only apply to one kind: switching tabs drops the other kind's.
-JOB_ONLY = ("wage_floor", "lodging", "meals", "social_insurance")
-TRAINING_ONLY = ("brand", "delivery", "free", "start_from", "start_to")
 
 
 class SearchForm:

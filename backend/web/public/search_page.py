@@ -13,9 +13,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from backend.occupations.models import Brand
+from search.params import JOB_ONLY_PARAMS, TRAINING_ONLY_PARAMS
 from search.query import MAX_PAGE, FacetValue, SearchResult
 
-from .forms import JOB_ONLY, TRAINING_ONLY, SearchForm
+from .forms import SearchForm
 
 MAX_OCCUPATION_OPTIONS = 40  # the most frequent ones; a long select is unusable on a phone
 RADII_KM = (10, 30, 50, 100, 200)
@@ -63,7 +64,9 @@ def tabs(form: SearchForm, result: SearchResult | None) -> list[Link]:
     counts = {v.value: v.count for v in result.facets.get("kind", [])} if result else {}
     links = []
     for kind, label in KIND_LABELS.items():
-        drop = dict.fromkeys(TRAINING_ONLY if kind == "job" else JOB_ONLY if kind == "training" else ())
+        drop = dict.fromkeys(
+            TRAINING_ONLY_PARAMS if kind == "job" else JOB_ONLY_PARAMS if kind == "training" else ()
+        )
         count = sum(counts.values()) if kind == "all" else counts.get(kind)
         if form.kind not in ("all", kind):
             count = None  # the facet only counts the kind being shown
