@@ -64,6 +64,7 @@ def tabs(form: SearchForm, result: SearchResult | None) -> list[Link]:
     counts = {v.value: v.count for v in result.facets.get("kind", [])} if result else {}
     links = []
     for kind, label in KIND_LABELS.items():
+        # Switching tabs drops the filters that only apply to the other kind.
         drop = dict.fromkeys(
             TRAINING_ONLY_PARAMS if kind == "job" else JOB_ONLY_PARAMS if kind == "training" else ()
         )
