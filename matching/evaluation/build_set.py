@@ -21,8 +21,9 @@ are valid, and only then writes the file. `--check` compares instead of writing.
 
 Where the parts come from:
 - places, wage bands, licences and awards per occupation, industries, names, the posting
-  generator (`DemoSeeder._posting`) and program titles: the demo generator (backend/demo),
-  imported, with its curated YAML data;
+  generator (`backend.demo.postings.draft_posting`), program hours and fees
+  (`backend.demo.programs`) and the words of titles, descriptions and addresses
+  (`backend.demo.texts`): the demo generator (backend/demo), imported, with its curated YAML data;
 - identifiers with valid check characters: backend.demo.identifiers;
 - the catalogue: ~150 postings of 17 occupations in 11 counties (north Guangdong and the Pearl
   River Delta), ~40 programs with ~60 sessions (skill-level, licence, online, 马兰花);
@@ -60,7 +61,8 @@ from backend.common.geo import haversine_km
 
 if TYPE_CHECKING:
     from backend.demo.catalogue import Catalogue, Industry, Occ, Place
-    from backend.demo.generator import DemoSeeder
+    from backend.demo.draws import DemoClock
+    from backend.demo.postings import PostingDraft
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "eval_set.json"
@@ -122,15 +124,16 @@ class Reference:
     taxonomy loaded (the live one, the test database or `isolated_database()`)."""
 
     def __init__(self) -> None:
+        from django.utils import timezone
+
         from backend.demo.catalogue import Catalogue
-        from backend.demo.generator import DemoSeeder
+        from backend.demo.draws import DemoClock
         from backend.imports.lookups import Lookups
         from backend.occupations.models import CertificateType, Occupation, Skill
 
         self.cat: Catalogue = Catalogue()
         self.lookups = Lookups()
-        self.seeder: DemoSeeder = DemoSeeder(seed=SEED, today=AS_OF)
-        self.seeder.cat = self.cat  # the seeder's helpers (_posting, address, titles) read it
+        self.clock: DemoClock = DemoClock.at(AS_OF, timezone.get_current_timezone())
         self.occ: dict[str, Occ] = {o.slug: o for o in self.cat.occupations}
         self.category = dict(Occupation.objects.values_list("slug", "category"))
         self.skill_slug: dict[int, str] = dict(Skill.objects.values_list("pk", "slug"))
@@ -261,7 +264,7 @@ class CatalogueBuilder:
 
     # -- providers: one per county, plus the online platform ---------------------------------
     def _providers(self) -> None:
-        from backend.demo import identifiers
+        from backend.demo import identifiers, texts
 
         rng = _rng("providers")
         cat = self.ref.cat
@@ -293,8 +296,8 @@ class CatalogueBuilder:
                     "kind": kind,
                     "county": code,
                     "verified": YES,
-                    "contact_phone": identifiers.landline(rng, area_code=self._area_code(place)),
-                    "address": self.ref.seeder.address(rng, place),
+                    "contact_phone": identifiers.landline(rng, area_code=cat.area_code(place)),
+                    "address": texts.address(rng, place, roads=cat.roads),
                 }
             )
         online = cat.training["online_platform"]
@@ -307,12 +310,9 @@ class CatalogueBuilder:
                 "county": ONLINE_HOME,
                 "verified": YES,
                 "contact_phone": identifiers.landline(rng, area_code="020"),
-                "address": self.ref.seeder.address(rng, cat.places[ONLINE_HOME]),
+                "address": texts.address(rng, cat.places[ONLINE_HOME], roads=cat.roads),
             }
         )
-
-    def _area_code(self, place: Place) -> str:
-        return self.ref.cat.places_data["guangdong"].get(place.prefecture_code, {}).get("area_code", "020")
 
     # -- programs and sessions -------------------------------------------------------------------
     def _program_plan(self, rng: random.Random) -> list[tuple[str, str | None, Any, int | None]]:
@@ -349,82 +349,84 @@ class CatalogueBuilder:
         return plan
 
     def _programs(self) -> None:
-        from backend.demo.generator import LEVEL_LABEL, _variant_of
-
         rng = _rng("programs")
-        ref = self.ref
-        training = ref.cat.training
-        variants = training["brands"]["malanhua"]["variants"]
         for number, (slug, venue_code, certificate, level) in enumerate(self._program_plan(rng), start=1):
-            occ = ref.occ[slug]
-            bspec = training["brands"][occ.brand]
-            online = venue_code is None
-            delivery = "online" if online else ("blended" if rng.random() < bspec["blended"] else "offline")
-            where = venue_code or "online"  # the provider's key
-            venue = ref.county(venue_code or ONLINE_HOME)
-            variant = _variant_of(occ, variants) if occ.brand == MALANHUA else None
-            if certificate is None and occ.brand == MALANHUA:
-                certificate = next((c for c in occ.awards), None)
-            low, high = variants[variant]["hours"] if variant else bspec["hours"]
-            hours = rng.randint(low, high)
-            if level is not None and level <= 4:
-                hours = int(hours * (1.3 if level == 4 else 1.6))
-            hours = max(8, round(hours / 4) * 4)
-            title = ref.seeder._program_title(rng, bspec, occ, venue, certificate, level, variant, variants)
-            skills = sorted(ref.skill_slug[s] for s, _ in occ.skills)
-            taught = skills if len(skills) <= 4 else sorted(rng.sample(skills, rng.randint(3, 6)))
-            roll = rng.random()
-            fee_low, fee_high = bspec["fee"]
-            if roll < bspec["free"] or fee_high <= 0:
-                is_free, subsidised, fee = True, False, 0
-                texts = training["eligibility"]["malanhua" if occ.brand == MALANHUA else "free"]
-            elif roll < bspec["free"] + bspec["subsidised"]:
-                is_free, subsidised, fee = False, True, round(rng.randint(fee_low, fee_high) / 50) * 50
-                texts = training["eligibility"]["subsidised"]
-            else:
-                is_free, subsidised, fee = False, False, round(rng.randint(fee_low, fee_high) / 50) * 50
-                texts = training["eligibility"]["paid"]
-            names = {ref.skill_slug[s]: name for s, name in occ.skills}
-            award = (
-                f"考核合格颁发{certificate.name}" + (f"({LEVEL_LABEL[level]})" if level else "") + "。"
-                if certificate
-                else "结业颁发培训结业证明。"
-            )
-            program_id = f"ev-prog-{number:03d}"
-            record: dict[str, Any] = {
-                "external_id": program_id,
-                "provider": self._provider_by_county[where],
-                "title": title,
-                "brand": occ.brand,
-                "occupation": slug,
-                "skills": taught,
-                "delivery": delivery,
-                "venue_division": venue.code,
-                "hours": hours,
-                "fee": fee,
-                "is_free": _yes(is_free),
-                "is_subsidised": _yes(subsidised),
-                "eligibility": rng.choice(texts).format(fee=fee),
-                "description": (
-                    f"{training['delivery_text'][delivery]}。主要内容:"
-                    + "、".join(names[s] for s in taught)
-                    + f"。{award}"
-                ),
-                "status": "published",
-            }
-            if certificate is not None:
-                record["certificate_type"] = certificate.slug
-                if level is not None:
-                    record["certificate_level"] = LEVEL_WORDS[level]
-            if delivery != "offline":
-                record["online_url"] = training["online_url"].format(number=900000 + number)
-            if not online:
-                record["venue_address"] = ref.seeder.address(rng, venue)
+            record = self._program(rng, number, slug, venue_code, certificate, level)
             self.programs.append(record)
             for _ in range(rng.choices((1, 2), weights=(45, 55))[0]):
-                self._session(rng, record, online)
+                self._session(rng, record, online=venue_code is None)
 
-    def _session(self, rng: random.Random, program: dict[str, Any], online: bool) -> None:
+    def _program(
+        self,
+        rng: random.Random,
+        number: int,
+        slug: str,
+        venue_code: str | None,
+        certificate: Any,
+        level: int | None,
+    ) -> dict[str, Any]:
+        """One planned program as an import record, worded and priced as the demo does."""
+        from backend.demo import texts
+        from backend.demo.programs import course_hours, program_fee
+
+        ref = self.ref
+        training = ref.cat.training
+        variants = training["brands"][MALANHUA]["variants"]
+        occ = ref.occ[slug]
+        bspec = training["brands"][occ.brand]
+        online = venue_code is None
+        delivery = "online" if online else ("blended" if rng.random() < bspec["blended"] else "offline")
+        venue = ref.county(venue_code or ONLINE_HOME)
+        variant = texts.course_variant(occ, variants) if occ.brand == MALANHUA else None
+        if certificate is None and occ.brand == MALANHUA:
+            certificate = next((c for c in occ.awards), None)
+        hours = course_hours(rng, variants[variant]["hours"] if variant else bspec["hours"], level)
+        title = texts.program_title(
+            rng,
+            titles=bspec["titles"],
+            licence_titles=training["licence_titles"],
+            occ=occ,
+            venue=venue,
+            certificate=certificate,
+            level=level,
+            variant_label=variants[variant]["label"] if variant else None,
+        )
+        skills = sorted(ref.skill_slug[s] for s, _ in occ.skills)
+        taught = skills if len(skills) <= 4 else sorted(rng.sample(skills, rng.randint(3, 6)))
+        fee = program_fee(rng, bspec, training["eligibility"], malanhua=occ.brand == MALANHUA)
+        names = {ref.skill_slug[s]: name for s, name in occ.skills}
+        record: dict[str, Any] = {
+            "external_id": f"ev-prog-{number:03d}",
+            "provider": self._provider_by_county[venue_code or "online"],
+            "title": title,
+            "brand": occ.brand,
+            "occupation": slug,
+            "skills": taught,
+            "delivery": delivery,
+            "venue_division": venue.code,
+            "hours": hours,
+            "fee": fee.fee,
+            "is_free": _yes(fee.is_free),
+            "is_subsidised": _yes(fee.is_subsidised),
+            "eligibility": rng.choice(fee.eligibility).format(fee=fee.fee),
+            "description": texts.program_description(
+                training["delivery_text"][delivery],
+                [names[s] for s in taught],
+                texts.award_line(certificate, level),
+            ),
+            "status": "published",
+        }
+        if certificate is not None:
+            record["certificate_type"] = certificate.slug
+            if level is not None:
+                record["certificate_level"] = LEVEL_WORDS[level]
+        if delivery != "offline":
+            record["online_url"] = training["online_url"].format(number=900000 + number)
+        if not online:
+            record["venue_address"] = texts.address(rng, venue, roads=ref.cat.roads)
+        return record
+
+    def _session(self, rng: random.Random, program: dict[str, Any], *, online: bool) -> None:
         span = (SESSIONS_TO - SESSIONS_FROM).days
         start = SESSIONS_FROM + dt.timedelta(days=rng.randrange(0, span + 1))
         if online:
@@ -445,7 +447,7 @@ class CatalogueBuilder:
 
     # -- employers and postings -------------------------------------------------------------------
     def _employer(self, rng: random.Random, place: Place, industry: Industry | None) -> Any:
-        from backend.demo import identifiers
+        from backend.demo import identifiers, texts
         from backend.jobs.models import Employer
 
         key = (place.code, industry.key if industry else "")
@@ -470,8 +472,8 @@ class CatalogueBuilder:
             credit_code=identifiers.credit_code(rng, division_code=place.code, category=category),
             county_id=place.code,
             industry=industry.label if industry else "其他",
-            contact_phone=identifiers.landline(rng, area_code=self._area_code(place)),
-            address=self.ref.seeder.address(rng, place, parks=industry.parks if industry else ()),
+            contact_phone=identifiers.landline(rng, area_code=cat.area_code(place)),
+            address=texts.address(rng, place, roads=cat.roads, parks=industry.parks if industry else ()),
         )
         self._employer_by_key[key] = employer
         self.employers.append(
@@ -490,6 +492,7 @@ class CatalogueBuilder:
 
     def _postings(self) -> None:
         from backend.demo.catalogue import Weighted
+        from backend.demo.postings import draft_posting
 
         rng = _rng("postings")
         ref = self.ref
@@ -503,39 +506,55 @@ class CatalogueBuilder:
                 industry = _industry_for(ref, slug, place)
                 employer = self._employer(rng, place, industry)
                 # the demo's posting generator: title, wages, skills, certificate, benefits, text
-                row, required, preferred = ref.seeder._posting(rng, occ, industry, employer, place, campaigns)
-                record: dict[str, Any] = {
-                    "external_id": f"ev-post-{len(self.postings) + 1:03d}",
-                    "employer": employer.external_id,
-                    "title": row.title,
-                    "occupation": slug,
-                    "required_skills": sorted(ref.skill_slug[s] for s in required),
-                    "preferred_skills": sorted(ref.skill_slug[s] for s in preferred),
-                    "headcount": row.headcount,
-                    "wage_type": row.wage_type,
-                    "provides_meals": _yes(row.provides_meals),
-                    "provides_lodging": _yes(row.provides_lodging),
-                    "social_insurance": _yes(row.social_insurance),
-                    "couple_rooms": _yes(row.couple_rooms),
-                    "shifts": row.shifts,
-                    "division": place.code,
-                    "address": row.address,
-                    "campaign": row.campaign,
-                    "description": row.description,
-                    "status": "published",
-                    "expires_on": (EXPIRES_FROM + dt.timedelta(days=rng.randrange(0, span + 1))).isoformat(),
-                }
-                if row.wage_min is not None:
-                    record["wage_min"], record["wage_max"] = row.wage_min, row.wage_max
-                if row.rate is not None:
-                    record["rate"], record["rate_unit"] = float(row.rate), row.rate_unit
-                if row.required_certificate_id is not None:
-                    record["required_certificate"] = next(
-                        c.slug for c in ref.cat.certs.values() if c.id == row.required_certificate_id
-                    )
-                    if row.required_certificate_level:
-                        record["required_certificate_level"] = LEVEL_WORDS[row.required_certificate_level]
-                self.postings.append(record)
+                draft = draft_posting(
+                    rng,
+                    cat=ref.cat,
+                    clock=ref.clock,
+                    occ=occ,
+                    industry=industry,
+                    employer=employer,
+                    place=place,
+                    campaigns=campaigns,
+                )
+                expires = EXPIRES_FROM + dt.timedelta(days=rng.randrange(0, span + 1))
+                self.postings.append(self._posting_record(draft, slug, employer.external_id, expires))
+
+    def _posting_record(
+        self, draft: PostingDraft, occupation: str, employer: str, expires: dt.date
+    ) -> dict[str, Any]:
+        """A drafted posting as an import record: published, open until `expires`."""
+        ref = self.ref
+        row = draft.posting
+        record: dict[str, Any] = {
+            "external_id": f"ev-post-{len(self.postings) + 1:03d}",
+            "employer": employer,
+            "title": row.title,
+            "occupation": occupation,
+            "required_skills": sorted(ref.skill_slug[s] for s in draft.required),
+            "preferred_skills": sorted(ref.skill_slug[s] for s in draft.preferred),
+            "headcount": row.headcount,
+            "wage_type": row.wage_type,
+            "provides_meals": _yes(row.provides_meals),
+            "provides_lodging": _yes(row.provides_lodging),
+            "social_insurance": _yes(row.social_insurance),
+            "couple_rooms": _yes(row.couple_rooms),
+            "shifts": row.shifts,
+            "division": row.division_id,
+            "address": row.address,
+            "campaign": row.campaign,
+            "description": row.description,
+            "status": "published",
+            "expires_on": expires.isoformat(),
+        }
+        if row.wage_min is not None:
+            record["wage_min"], record["wage_max"] = row.wage_min, row.wage_max
+        if row.rate is not None:
+            record["rate"], record["rate_unit"] = float(row.rate), row.rate_unit
+        if row.required_certificate_id is not None:
+            record["required_certificate"] = ref.cat.certs[row.required_certificate_id].slug
+            if row.required_certificate_level:
+                record["required_certificate_level"] = LEVEL_WORDS[row.required_certificate_level]
+        return record
 
 
 def _prefecture_short(place: Place) -> str:
