@@ -53,7 +53,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -592,55 +592,14 @@ class WorkerBuilder:
     def worker(self, rng: random.Random, number: int, occupation: str) -> dict[str, Any]:
         from backend.demo import identifiers
 
-        ref = self.ref
-        occ = ref.occ[occupation]
+        occ = self.ref.occ[occupation]
         male = rng.random() >= occ.female_share
-        home = self.homes.pick(rng)
-        if rng.random() < 0.45:  # working away, in the Delta, where jobs of the trade are
-            away = [p["division"] for p in self.by_occupation[occupation] if p["division"] in DELTA]
-            current = rng.choice(away or list(DELTA))
-        elif rng.random() < 0.25:
-            current = rng.choice([c for c in NORTH if c != home])
-        else:
-            current = home
+        home, current, preferred, near_home = self._places(rng, occupation)
         is_away = current != home
-        near_home = (not is_away and rng.random() < 0.6) or (is_away and rng.random() < 0.25)
-        preferred = [current]
-        if near_home and home not in preferred:
-            preferred.append(home)
-        if rng.random() < 0.3:
-            neighbours = sorted(
-                (c for c in COUNTIES if c not in preferred),
-                key=lambda c: haversine_km(*ref.place(c), *ref.place(current)),
-            )
-            preferred.append(neighbours[0])
-        # skills: some of the trade, and the requirements of one or two jobs of the trade
-        all_skills = sorted(ref.occ_skills[occupation])
-        held = set(rng.sample(all_skills, min(len(all_skills), rng.randint(2, 5))))
-        jobs = self.by_occupation[occupation]
-        for posting in rng.sample(jobs, rng.choice((0, 1, 1, 2))):
-            held.update(s for s in posting["required_skills"] if rng.random() < 0.8)
-        certificates: dict[str, int | None] = {}
-        licence = ref.usual_licence(occupation)
-        if licence and rng.random() < (0.85 if ref.cert_kind[licence] == "driving" else 0.6):
-            certificates[licence] = None
-        for cert in occ.licences[:1]:
-            if cert.kind == "health" and rng.random() < 0.75:
-                certificates[cert.slug] = None
-        level_cert = occ.skill_level_cert()
-        if level_cert and rng.random() < 0.35:
-            certificates[level_cert.slug] = rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
-        desired = [occupation]
-        if rng.random() < 0.3:
-            related = sorted(o for o in OCCUPATIONS if ref.related(o, [occupation]))
-            if related:
-                desired.append(rng.choice(related))
-        factor = ref.cat.wage_factor(ref.county(current))
-        floor = (
-            max(2000, round(occ.wage.monthly[0] * factor * rng.uniform(0.9, 1.25) / 500) * 500)
-            if rng.random() < 0.75
-            else None
-        )
+        held = self._skills(rng, occupation)
+        certificates = self._certificates(rng, occupation)
+        desired = self._desired(rng, occupation)
+        floor = self._wage_floor(rng, occupation, current)
         record: dict[str, Any] = {
             "external_id": f"ev-w-{number:03d}",
             "name": self.surnames.pick(rng)
@@ -672,6 +631,77 @@ class WorkerBuilder:
         if floor is not None:
             record["wage_floor"] = floor
         return record
+
+    def _places(self, rng: random.Random, occupation: str) -> tuple[str, str, list[str], bool]:
+        """(home, current, preferred divisions, wants work near home): at home in the north, in
+        another northern county, or away in the Delta where jobs of the trade are; sometimes the
+        nearest other county of the set is preferred too."""
+        ref = self.ref
+        home = self.homes.pick(rng)
+        if rng.random() < 0.45:  # working away, in the Delta, where jobs of the trade are
+            away = [p["division"] for p in self.by_occupation[occupation] if p["division"] in DELTA]
+            current = rng.choice(away or list(DELTA))
+        elif rng.random() < 0.25:
+            current = rng.choice([c for c in NORTH if c != home])
+        else:
+            current = home
+        is_away = current != home
+        near_home = (not is_away and rng.random() < 0.6) or (is_away and rng.random() < 0.25)
+        preferred = [current]
+        if near_home and home not in preferred:
+            preferred.append(home)
+        if rng.random() < 0.3:
+            neighbours = sorted(
+                (c for c in COUNTIES if c not in preferred),
+                key=lambda c: haversine_km(*ref.place(c), *ref.place(current)),
+            )
+            preferred.append(neighbours[0])
+        return home, current, preferred, near_home
+
+    def _skills(self, rng: random.Random, occupation: str) -> set[str]:
+        """Some skills of the trade, and the requirements of one or two jobs of the trade."""
+        all_skills = sorted(self.ref.occ_skills[occupation])
+        held = set(rng.sample(all_skills, min(len(all_skills), rng.randint(2, 5))))
+        jobs = self.by_occupation[occupation]
+        for posting in rng.sample(jobs, rng.choice((0, 1, 1, 2))):
+            held.update(s for s in posting["required_skills"] if rng.random() < 0.8)
+        return held
+
+    def _certificates(self, rng: random.Random, occupation: str) -> dict[str, int | None]:
+        """Slug: level. The usual licence (drivers more often), a health certificate, sometimes
+        the skill-level certificate."""
+        ref = self.ref
+        occ = ref.occ[occupation]
+        certificates: dict[str, int | None] = {}
+        licence = ref.usual_licence(occupation)
+        if licence and rng.random() < (0.85 if ref.cert_kind[licence] == "driving" else 0.6):
+            certificates[licence] = None
+        for cert in occ.licences[:1]:
+            if cert.kind == "health" and rng.random() < 0.75:
+                certificates[cert.slug] = None
+        level_cert = occ.skill_level_cert()
+        if level_cert and rng.random() < 0.35:
+            certificates[level_cert.slug] = rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
+        return certificates
+
+    def _desired(self, rng: random.Random, occupation: str) -> list[str]:
+        """The occupation, and sometimes a related one of the set."""
+        desired = [occupation]
+        if rng.random() < 0.3:
+            related = sorted(o for o in OCCUPATIONS if self.ref.related(o, [occupation]))
+            if related:
+                desired.append(rng.choice(related))
+        return desired
+
+    def _wage_floor(self, rng: random.Random, occupation: str, current: str) -> int | None:
+        """Around the bottom of the occupation's band where they live (to 500 yuan), or none."""
+        ref = self.ref
+        factor = ref.cat.wage_factor(ref.county(current))
+        if rng.random() < 0.75:
+            return max(
+                2000, round(ref.occ[occupation].wage.monthly[0] * factor * rng.uniform(0.9, 1.25) / 500) * 500
+            )
+        return None
 
 
 # ============================================================================================
@@ -882,6 +912,40 @@ def judge_job(ref: Reference, worker: WorkerView, job: ItemView) -> Judgment:
     return Judgment(max(0, MAX_GRADE - len(shortfalls)), shortfalls or ["fits"], km, where)
 
 
+class _Award(NamedTuple):
+    strong: list[str]  # reasons for a 3
+    weak: list[str]  # reasons for a 2
+    penalty: list[str]  # why the worker cannot enrol yet
+    already: bool  # the worker holds the certificate (at that level or higher)
+
+
+def _award_value(ref: Reference, worker: WorkerView, cert: str | None, level: int | None) -> _Award:
+    """What the certificate a course awards is worth to the worker (see `training_value`)."""
+    held = bool(cert) and cert in worker.certificates
+    if not cert:
+        return _Award([], [], [], already=False)
+    if ref.is_licence(cert):
+        return (
+            _Award([], [], [], already=True)
+            if held
+            else _Award([f"awards missing licence {cert}"], [], [], False)
+        )
+    if not (ref.cert_levels.get(cert) and level):
+        return _Award([], [], [], already=True) if held else _Award([], [f"awards {cert}"], [], False)
+    have = (worker.certificates[cert] or 5) if held else None
+    if have is None and level == 5:
+        return _Award(["awards a first certificate (五级)"], [], [], False)
+    if have is None and level == 4:
+        return _Award([], ["awards a first certificate at 四级"], [], False)
+    if have is None:
+        return _Award([], ["awards a certificate"], ["level too high without a certificate"], False)
+    if level == have - 1:
+        return _Award([f"next level ({have}->{level})"], [], [], False)
+    if level < have - 1:
+        return _Award([], ["a higher level"], [f"skips a level ({have}->{level})"], False)
+    return _Award([], [], [], already=True)
+
+
 def training_value(ref: Reference, worker: WorkerView, course: ItemView) -> tuple[int, list[str]]:
     """What a course of a desired occupation gives the worker.
 
@@ -895,40 +959,11 @@ def training_value(ref: Reference, worker: WorkerView, course: ItemView) -> tupl
     enrol in yet: at most 1. At most 2 while
     the worker lacks the licence jobs of the trade ask for and the course does not award it: that
     licence comes first."""
-    strong: list[str] = []
-    weak: list[str] = []
-    penalty: list[str] = []
     cert = course.certificate
-    held = bool(cert) and cert in worker.certificates
-    already = False
-    if cert and ref.is_licence(cert):
-        if held:
-            already = True
-        else:
-            strong.append(f"awards missing licence {cert}")
-    elif cert and ref.cert_levels.get(cert) and course.level:
-        have = (worker.certificates[cert] or 5) if held else None
-        if have is None and course.level == 5:
-            strong.append("awards a first certificate (五级)")
-        elif have is None and course.level == 4:
-            weak.append("awards a first certificate at 四级")
-        elif have is None:
-            weak.append("awards a certificate")
-            penalty.append("level too high without a certificate")
-        elif course.level == have - 1:
-            strong.append(f"next level ({have}->{course.level})")
-        elif course.level < have - 1:
-            weak.append("a higher level")
-            penalty.append(f"skips a level ({have}->{course.level})")
-        else:
-            already = True
-    elif cert:
-        if held:
-            already = True
-        else:
-            weak.append(f"awards {cert}")
-    if already:
+    award = _award_value(ref, worker, cert, course.level)
+    if award.already:
         return 1, [f"already holds {cert}"]
+    strong, weak, penalty = list(award.strong), list(award.weak), award.penalty
     trade = frozenset().union(*(ref.occ_skills[o] for o in worker.desired if o in ref.occ_skills))
     new = (course.skills & trade) - worker.skills
     if len(new) >= 2:
