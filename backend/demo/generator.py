@@ -4,6 +4,10 @@
 bulk inserts; large stages are generated and inserted in chunks so memory stays flat at any
 scale. Each stage draws from its own `random.Random(f"{seed}/{stage}")`, so the same seed and
 the same `today` give the same rows (external ids, names, codes, dates) in any database.
+
+A posting is drafted by `postings.draft_posting`, a program's hours and fee by `programs`, the
+words of titles, descriptions and addresses by `texts`: the matching evaluation set
+(matching/evaluation/build_set.py) uses the same functions.
 """
 
 from __future__ import annotations
