@@ -159,50 +159,25 @@ def _match(keywords: Sequence[str], text: str) -> int | None:
     return next((i for i, keyword in enumerate(keywords) if keyword and keyword in text), None)
 
 
-FEMALE_SHARES: tuple[tuple[tuple[str, ...], float], ...] = (
-    (("家政", "育婴", "母婴", "月嫂", "养老护理", "医疗护理", "保育", "保姆"), 0.9),
-    (
-        (
-            "缝纫",
-            "服装",
-            "餐厅服务",
-            "客房",
-            "收银",
-            "营业员",
-            "美容",
-            "美甲",
-            "茶艺",
-            "客服",
-            "电子商务",
-            "直播",
-        ),
-        0.7,
-    ),
-    (
-        (
-            "电工",
-            "焊",
-            "司机",
-            "驾驶",
-            "叉车",
-            "钢筋",
-            "架子",
-            "砌筑",
-            "装卸",
-            "保安",
-            "数控",
-            "车工",
-            "铣工",
-            "钳工",
-            "模具",
-            "机修",
-            "汽车",
-            "农机",
-            "石材",
-        ),
-        0.08,
-    ),
-)
+# Order of the certificates a program can award: skill level first, then licences.
+AWARD_ORDER: dict[str, int] = {
+    CertificateType.Kind.SKILL_LEVEL: 0,
+    CertificateType.Kind.SPECIAL_OPERATION: 1,
+    CertificateType.Kind.SPECIAL_ABILITY: 2,
+    CertificateType.Kind.TRAINING: 3,
+}
+
+
+def _award_rank(cert: Cert) -> tuple[int, str]:
+    return (AWARD_ORDER[cert.kind], cert.slug)
+
+
+def _wage_band(occ: Occ, bands: Sequence[tuple[Sequence[str], WageBand]], default: WageBand) -> WageBand:
+    """The first wage entry matching the occupation's name, else its aliases, else the default."""
+    return next(
+        (band for keys, band in bands if _match(keys, occ.name) is not None),
+        next((band for keys, band in bands if _match(keys, occ.text) is not None), default),
+    )
 
 
 class Catalogue:
@@ -276,8 +251,34 @@ class Catalogue:
     def wage_factor(self, place: Place) -> float:
         return self.places_data["guangdong"].get(place.prefecture_code, {}).get("wage", 0.8)
 
+    def area_code(self, place: Place) -> str:
+        """The telephone area code of the place's prefecture (020 where none is listed)."""
+        return self.places_data["guangdong"].get(place.prefecture_code, {}).get("area_code", "020")
+
+    @property
+    def roads(self) -> list[str]:
+        """Road names for street addresses."""
+        return self.places_data["roads"]
+
     # --- taxonomy ------------------------------------------------------------------------------
     def _load_taxonomy(self) -> None:
+        self._load_occupations()
+        self._load_skills()
+        certs_by_occupation, general_driving, health = self._load_certificates()
+        bands = [(entry["match"], self._band(entry)) for entry in self.industries_data["wages"]]
+        default_band = self._band(self.industries_data["default_wage"])
+        for occ in self.occupations:
+            own = certs_by_occupation.get(occ.id, [])
+            occ.awards = sorted((c for c in own if c.kind in AWARD_ORDER), key=_award_rank)
+            occ.licences = self._licences(occ, own, general_driving, health)
+            occ.wage = _wage_band(occ, bands, default_band)
+            occ.female_share = self._female_share(occ)
+            occ.titles = self._posting_titles(occ)
+        self.by_brand: dict[str, list[int]] = defaultdict(list)
+        for i, occ in enumerate(self.occupations):
+            self.by_brand[occ.brand].append(i)
+
+    def _load_occupations(self) -> None:
         occupations = list(
             Occupation.objects.order_by("slug").values_list("id", "slug", "name", "brand", "aliases")
         )
@@ -295,6 +296,8 @@ class Catalogue:
         ]
         self.occ_index = {occ.id: i for i, occ in enumerate(self.occupations)}
 
+    def _load_skills(self) -> None:
+        """Each occupation's skills as (id, name), ordered by skill slug."""
         skills = dict(Skill.objects.values_list("id", "slug"))
         skill_names = dict(Skill.objects.values_list("id", "name"))
         self.skill_names = skill_names
@@ -305,6 +308,9 @@ class Catalogue:
         for occupation_id, skill_id in pairs:
             self.occupations[self.occ_index[occupation_id]].skills.append((skill_id, skill_names[skill_id]))
 
+    def _load_certificates(self) -> tuple[dict[int, list[Cert]], list[Cert], Cert | None]:
+        """`self.certs` by id; returns the certificates tied to each occupation, the driving
+        licences tied to none (usual one first), and the health certificate."""
         certs = list(
             CertificateType.objects.order_by("slug").values_list(
                 "id", "slug", "name", "kind", "has_levels", "occupation_id"
@@ -313,82 +319,82 @@ class Catalogue:
         self.certs = {
             pk: Cert(pk, slug, name, kind, has_levels) for pk, slug, name, kind, has_levels, _ in certs
         }
-        kinds = CertificateType.Kind
-        award_order: dict[str, int] = {
-            kinds.SKILL_LEVEL: 0,
-            kinds.SPECIAL_OPERATION: 1,
-            kinds.SPECIAL_ABILITY: 2,
-            kinds.TRAINING: 3,
-        }
         by_occupation: dict[int, list[Cert]] = defaultdict(list)
         for pk, *_, occupation_id in certs:
             if occupation_id is not None and occupation_id in self.occ_index:
                 by_occupation[occupation_id].append(self.certs[pk])
-        health = next((c for c in self.certs.values() if c.kind == kinds.HEALTH), None)
-        spec = self.industries_data
-        preference = spec["licences"]
-
-        def licence_rank(cert: Cert) -> tuple[int, str]:
-            position = _match(preference, cert.name)
-            return (len(preference) if position is None else position, cert.slug)
-
+        health = next((c for c in self.certs.values() if c.kind == CertificateType.Kind.HEALTH), None)
         general_driving = sorted(
             (
-                c
+                self.certs[pk]
                 for pk, _, _, kind, _, occupation_id in certs
-                if kind == kinds.DRIVING and occupation_id is None
-                for c in [self.certs[pk]]
+                if kind == CertificateType.Kind.DRIVING and occupation_id is None
             ),
-            key=licence_rank,
+            key=self._licence_rank,
         )
-        bands = [(entry["match"], self._band(entry)) for entry in spec["wages"]]
-        default_band = self._band(spec["default_wage"])
+        return by_occupation, general_driving, health
+
+    def _licence_rank(self, cert: Cert) -> tuple[int, str]:
+        """Licences named first in industries.yaml `licences` come first, then by slug."""
+        preference = self.industries_data["licences"]
+        position = _match(preference, cert.name)
+        return (len(preference) if position is None else position, cert.slug)
+
+    def _licences(
+        self, occ: Occ, own: list[Cert], general_driving: list[Cert], health: Cert | None
+    ) -> list[Cert]:
+        """The certificates jobs of the occupation need by law, the usual one first: its own
+        special-operation and driving licences; else a general driving licence for drivers; else
+        the health certificate for food and domestic work."""
+        spec = self.industries_data
+        kinds = CertificateType.Kind
+        licences = sorted(
+            (
+                c
+                for c in own
+                if c.kind in (kinds.SPECIAL_OPERATION, kinds.DRIVING)
+                or _match(spec["licences"], c.name) is not None
+            ),
+            key=self._licence_rank,
+        )
+        if (
+            not licences
+            and general_driving
+            and _match(spec["driving_licence"], occ.name) is not None
+            and _match(spec["not_driving"], occ.name) is None
+        ):
+            licences = general_driving[:1]
+        if (
+            not licences
+            and health
+            and (
+                _match(spec["health_certificate"], occ.name) is not None
+                or occ.brand in (Brand.YUECAI, Brand.NANYUE_HOMECARE)
+            )
+        ):
+            licences = [health]
+        return licences
+
+    def _female_share(self, occ: Occ) -> float:
+        spec = self.industries_data
+        return next(
+            (
+                entry["share"]
+                for entry in spec["female_shares"]
+                if _match(entry["match"], occ.text) is not None
+            ),
+            spec["default_female_share"],
+        )
+
+    def _posting_titles(self, occ: Occ) -> list[str]:
+        """The name and the aliases that read as job titles (焊工, 电焊工; not 焊接 or brand slang)."""
+        spec = self.industries_data
         suffixes, stopwords = tuple(spec["title_suffixes"]), spec["title_stopwords"]
-        for occ in self.occupations:
-            own = by_occupation.get(occ.id, [])
-            occ.awards = sorted(
-                (c for c in own if c.kind in award_order), key=lambda c: (award_order[c.kind], c.slug)
-            )
-            occ.licences = sorted(
-                (
-                    c
-                    for c in own
-                    if c.kind in (kinds.SPECIAL_OPERATION, kinds.DRIVING)
-                    or _match(preference, c.name) is not None
-                ),
-                key=licence_rank,
-            )
-            if (
-                not occ.licences
-                and general_driving
-                and _match(spec["driving_licence"], occ.name) is not None
-                and _match(spec["not_driving"], occ.name) is None
-            ):
-                occ.licences = general_driving[:1]
-            if (
-                not occ.licences
-                and health
-                and (
-                    _match(spec["health_certificate"], occ.name) is not None
-                    or occ.brand in (Brand.YUECAI, Brand.NANYUE_HOMECARE)
-                )
-            ):
-                occ.licences = [health]
-            occ.wage = next(
-                (band for keys, band in bands if _match(keys, occ.name) is not None),
-                next((band for keys, band in bands if _match(keys, occ.text) is not None), default_band),
-            )
-            occ.female_share = next(
-                (share for keys, share in FEMALE_SHARES if _match(keys, occ.text) is not None), 0.45
-            )
-            occ.titles = [occ.name] + [
-                alias
-                for alias in occ.aliases
-                if alias.endswith(suffixes) and _match(stopwords, alias) is None and 2 < len(alias) <= 8
-            ]
-        self.by_brand: dict[str, list[int]] = defaultdict(list)
-        for i, occ in enumerate(self.occupations):
-            self.by_brand[occ.brand].append(i)
+        return [occ.name] + [
+            alias
+            for alias in occ.aliases
+            if alias.endswith(suffixes) and _match(stopwords, alias) is None and 2 < len(alias) <= 8
+        ]
 
     @staticmethod
     def _band(entry: dict[str, Any]) -> WageBand:

@@ -4,6 +4,10 @@
 bulk inserts; large stages are generated and inserted in chunks so memory stays flat at any
 scale. Each stage draws from its own `random.Random(f"{seed}/{stage}")`, so the same seed and
 the same `today` give the same rows (external ids, names, codes, dates) in any database.
+
+A posting is drafted by `postings.draft_posting`, a program's hours and fee by `programs`, the
+words of titles, descriptions and addresses by `texts`: the matching evaluation set
+(matching/evaluation/build_set.py) uses the same functions.
 """
 
 from __future__ import annotations
@@ -27,9 +31,12 @@ from backend.occupations.models import Brand
 from backend.workers.models import WorkerCertificate, WorkerProfile, WorkerSkill
 from training.models import Enrolment, Program, Provider, Session
 
-from . import identifiers
-from .catalogue import PRD, Catalogue, Industry, Occ, Place, Weighted, prefecture_short
+from . import identifiers, texts
+from .catalogue import PRD, Catalogue, Cert, Industry, Occ, Place, Weighted, prefecture_short
+from .draws import DemoClock, jitter
 from .logins import ACCOUNTS_BY_ROLE, create_demo_user
+from .postings import draft_posting
+from .programs import course_hours, program_fee
 
 DEMO_PREFIX = "demo-"
 DEFAULT_SEED = 2023
@@ -39,9 +46,6 @@ BATCH_SIZE = 2000  # rows per INSERT statement (Django lowers it further where S
 BASE_PROGRAMS = 300
 BASE_POSTINGS = 5000
 BASE_WORKERS = 2500
-
-LEVEL_LABEL = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
-MAX_JITTER_KM = 4.9
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,52 @@ class _PostingIndex:
     counts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 
+@dataclass(frozen=True)
+class _ProgramChoices:
+    """What the programs stage draws from (see `DemoSeeder._program_choices`)."""
+
+    brand_specs: dict[str, dict[str, Any]]
+    brand_pick: Weighted[str]
+    brand_cycle: list[str]  # the first programs cover every brand once
+    occupation_pick: dict[str, Weighted[int]]
+    providers_by_brand: dict[str, list[int]]  # indexes into DemoSeeder.providers
+    variants: dict[str, Any]  # the 马兰花 courses
+
+
+@dataclass(frozen=True)
+class _ProgramDraft:
+    """A program row with what its sessions are drawn from."""
+
+    program: Program
+    skills: list[int]
+    occ: Occ
+    venue: Place
+    delivery: str
+    hours: int
+
+
+@dataclass(frozen=True)
+class _WorkerPickers:
+    surnames: dict[str, Weighted[str]]  # by province of origin
+    given_male: list[str]
+    given_female: list[str]
+    occupations: Weighted[int]  # indexes into Catalogue.occupations
+    origins: Weighted[str]  # provinces
+    demo_home: Place | None  # the demo worker login's county
+
+
+@dataclass(frozen=True)
+class _WorkerExtra:
+    """What a worker's skills, certificates, enrolments and applications are drawn from."""
+
+    primary: Occ
+    age: int
+    birth: dt.date
+    current: Place
+    preferred: list[Place]
+    demo: bool
+
+
 def _chunks(total: int, size: int) -> Iterable[range]:
     for start in range(0, total, size):
         yield range(start, min(start + size, total))
@@ -148,8 +198,7 @@ class DemoSeeder:
         self.log = log or (lambda message: None)
         self.counts: dict[str, int] = defaultdict(int)
         self.timings: dict[str, float] = {}
-        tz = timezone.get_current_timezone()
-        self.noon = dt.datetime.combine(self.today, dt.time(12, 0), tzinfo=tz)
+        self.clock = DemoClock.at(self.today, timezone.get_current_timezone())
 
     def rng(self, stage: str) -> random.Random:
         return random.Random(f"{self.seed}/{stage}")
@@ -175,28 +224,6 @@ class DemoSeeder:
         return dict(self.counts)
 
     # --- helpers --------------------------------------------------------------------------------
-    @staticmethod
-    def jitter(rng: random.Random, place: Place) -> tuple[float, float]:
-        """The place's coordinates moved by up to MAX_JITTER_KM in a uniform random direction."""
-        distance = MAX_JITTER_KM * math.sqrt(rng.random())
-        angle = rng.random() * 2 * math.pi
-        dlat = distance * math.cos(angle) / 111.32
-        dlng = distance * math.sin(angle) / (111.32 * math.cos(math.radians(place.latitude)))
-        return round(place.latitude + dlat, 6), round(place.longitude + dlng, 6)
-
-    def address(self, rng: random.Random, place: Place, *, parks: Sequence[str] = ()) -> str:
-        """清远市英德市人民路12号, or inside a park: 东莞市东莞科技园兴华路33号."""
-        road = rng.choice(self.cat.places_data["roads"])
-        if parks and rng.random() < 0.7:
-            return f"{place.full_name}{place.short}{rng.choice(parks)}{road}{rng.randint(1, 88)}号"
-        return f"{place.full_name}{road}{rng.randint(1, 399)}号"
-
-    def when(self, rng: random.Random, days_ago_low: float, days_ago_high: float) -> dt.datetime:
-        """A time between the given numbers of days before today (office hours, to the minute)."""
-        days = rng.uniform(days_ago_low, days_ago_high)
-        moment = self.noon - dt.timedelta(days=round(days))
-        return moment.replace(hour=rng.randint(8, 18), minute=rng.randrange(60))
-
     def near(self, rng: random.Random, place: Place, same_place: float) -> Place:
         if rng.random() < same_place:
             return place
@@ -266,9 +293,12 @@ class DemoSeeder:
                     kind=kind,
                     county_id=place.code,
                     verified=rng.random() < 0.85,
-                    contact_phone=identifiers.landline(rng, area_code=self._area_code(place)),
-                    address=self.address(
-                        rng, place, parks=["工业园", "产业园"] if kind == "enterprise" else ()
+                    contact_phone=identifiers.landline(rng, area_code=self.cat.area_code(place)),
+                    address=texts.address(
+                        rng,
+                        place,
+                        roads=self.cat.roads,
+                        parks=["工业园", "产业园"] if kind == "enterprise" else (),
                     ),
                 )
             )
@@ -282,7 +312,7 @@ class DemoSeeder:
                 county_id=online_home.code,
                 verified=True,
                 contact_phone=identifiers.landline(rng, area_code="020"),
-                address=self.address(rng, online_home),
+                address=texts.address(rng, online_home, roads=self.cat.roads),
             )
         )
         self.provider_brands.append([b for b in online["brands"] if b in active_brands])
@@ -292,286 +322,244 @@ class DemoSeeder:
         create_demo_user(ACCOUNTS_BY_ROLE[User.Role.PROVIDER_STAFF], provider=providers[0])
         self.counts["demo logins"] += 1
 
-    def _area_code(self, place: Place) -> str:
-        return self.cat.places_data["guangdong"].get(place.prefecture_code, {}).get("area_code", "020")
-
     # --- programs and sessions ----------------------------------------------------------------------
     def _programs(self) -> None:
         rng = self.rng("programs")
+        choices = self._program_choices()
+        self.sessions: list[_SessionRef] = []
+        self.sessions_by_occ: dict[int, list[int]] = defaultdict(list)
+        drafts = [self._program(rng, i, choices) for i in range(self.sizes.programs)]
+        program_rows = [draft.program for draft in drafts]
+        Program.objects.bulk_create(program_rows, batch_size=BATCH_SIZE)
+        self.counts["programs"] = len(program_rows)
+        self.counts["program skills"] = _bulk_m2m(
+            Program, "skills", [(d.program.pk, s) for d in drafts for s in d.skills]
+        )
+        self._sessions(rng, drafts)
+
+    def _program_choices(self) -> _ProgramChoices:
+        """What programs are drawn from: the brands with occupations, each brand's occupations
+        (马兰花 courses of a variant weighted up) and the providers offering the brand."""
         cat = self.cat
         spec = cat.training
         brand_specs = {b: s for b, s in spec["brands"].items() if cat.by_brand.get(b)}
-        brand_pick = Weighted((b, s["weight"]) for b, s in brand_specs.items())
-        brand_cycle = list(brand_specs)  # the first programs cover every brand once
-        by_brand_providers: dict[str, list[int]] = defaultdict(list)
+        providers_by_brand: dict[str, list[int]] = defaultdict(list)
         for index, brands in enumerate(self.provider_brands):
             for brand in brands:
-                by_brand_providers[brand].append(index)
-        online_index = len(self.providers) - 1
+                providers_by_brand[brand].append(index)
         variants = spec["brands"].get("malanhua", {}).get("variants", {})
-        occ_pick = {
+        occupation_pick = {
             brand: Weighted(
-                (i, 3.0 if _variant_of(cat.occupations[i], variants) else 1.0)
+                (i, 3.0 if texts.course_variant(cat.occupations[i], variants) else 1.0)
                 for i in cat.by_brand[brand]
                 if cat.occupations[i].skills
             )
             for brand in brand_specs
         }
-        self.sessions: list[_SessionRef] = []
-        self.sessions_by_occ: dict[int, list[int]] = defaultdict(list)
-        program_rows: list[Program] = []
-        program_skills: list[list[int]] = []
-        program_meta: list[tuple[Occ, Place, str, int, Any]] = []
-        for i in range(self.sizes.programs):
-            brand = brand_cycle[i] if i < len(brand_cycle) else brand_pick.pick(rng)
-            bspec = brand_specs[brand]
-            if not occ_pick[brand]:
-                brand = (
-                    "gd_technician"
-                    if occ_pick.get("gd_technician")
-                    else next(b for b in occ_pick if occ_pick[b])
-                )
-                bspec = brand_specs[brand]
-            occ = cat.occupations[occ_pick[brand].pick(rng)]
-            roll = rng.random()
-            delivery = (
-                Program.Delivery.ONLINE
-                if roll < bspec["online"]
-                else Program.Delivery.BLENDED
-                if roll < bspec["online"] + bspec["blended"]
-                else Program.Delivery.OFFLINE
-            )
-            candidates = by_brand_providers.get(brand) or [0]
-            if (
-                delivery == Program.Delivery.ONLINE
-                and online_index in candidates
-                and rng.random() < spec["online_platform"]["share_of_online"]
-            ):
-                provider_index = online_index
-            elif i < 40 and 0 in candidates and i % 8 == 0:
-                provider_index = 0  # the demo provider login has programs of its own
-            else:
-                provider_index = rng.choice([c for c in candidates if c != online_index] or candidates)
-            provider = self.providers[provider_index]
-            provider_place = cat.places[provider.county_id]
-            venue = (
-                provider_place if delivery == Program.Delivery.ONLINE else self.near(rng, provider_place, 0.8)
-            )
-
-            certificate, level = None, None
-            if occ.awards:
-                certificate = occ.awards[0] if rng.random() < 0.65 else rng.choice(occ.awards)
-                if certificate.has_levels:
-                    level = rng.choices((5, 4, 3, 2), weights=(50, 32, 14, 4))[0]
-            variant = _variant_of(occ, variants) if brand == "malanhua" else None
-            if brand == "malanhua" and variant is None and variants:
-                variant = rng.choice(sorted(variants))
-            low, high = variants[variant]["hours"] if variant else bspec["hours"]
-            hours = rng.randint(low, high)
-            if level is not None and level <= 4:
-                hours = int(hours * (1.3 if level == 4 else 1.6))
-            hours = max(8, min(2000, round(hours / 4) * 4))
-
-            title = self._program_title(rng, bspec, occ, venue, certificate, level, variant, variants)
-            status_roll = rng.random()
-            status = (
-                Program.Status.PUBLISHED
-                if status_roll < 0.85
-                else Program.Status.DRAFT
-                if status_roll < 0.93
-                else Program.Status.CLOSED
-            )
-            fee_roll = rng.random()
-            fee_low, fee_high = bspec["fee"]
-            if fee_roll < bspec["free"] or fee_high <= 0:
-                is_free, subsidised, fee = True, False, 0
-                texts = spec["eligibility"]["malanhua" if brand == "malanhua" else "free"]
-            elif fee_roll < bspec["free"] + bspec["subsidised"]:
-                is_free, subsidised, fee = False, True, round(rng.randint(fee_low, fee_high) / 50) * 50
-                texts = spec["eligibility"]["subsidised"]
-            else:
-                is_free, subsidised, fee = False, False, round(rng.randint(fee_low, fee_high) / 50) * 50
-                texts = spec["eligibility"]["paid"]
-            skills = [skill for skill, _ in occ.skills]
-            taught = (
-                skills
-                if len(skills) <= 3
-                else sorted(rng.sample(skills, min(len(skills), rng.randint(3, 8))))
-            )
-            skill_names = "、".join(cat.skill_names[s] for s in taught[:6])
-            cert_text = (
-                f"考核合格颁发{certificate.name}" + (f"({LEVEL_LABEL[level]})" if level else "") + "。"
-                if certificate
-                else "结业颁发培训结业证明。"
-            )
-            external_id = f"demo-prog-{i + 1:06d}"
-            lat, lng = self.jitter(rng, venue)
-            program_rows.append(
-                Program(
-                    external_id=external_id,
-                    provider_id=provider.pk,
-                    title=title[:128],
-                    brand=brand,
-                    occupation_id=occ.id,
-                    certificate_type_id=certificate.id if certificate else None,
-                    certificate_level=level,
-                    delivery=delivery,
-                    online_url=(
-                        spec["online_url"].format(number=i + 1)
-                        if delivery != Program.Delivery.OFFLINE
-                        else ""
-                    ),
-                    venue_division_id=venue.code,
-                    venue_address="" if delivery == Program.Delivery.ONLINE else self.address(rng, venue),
-                    latitude=lat,
-                    longitude=lng,
-                    hours=hours,
-                    fee=Decimal(fee),
-                    is_free=is_free,
-                    is_subsidised=subsidised,
-                    eligibility=rng.choice(texts).format(fee=fee),
-                    description=f"{spec['delivery_text'][delivery]}。主要内容:{skill_names}。{cert_text}",
-                    status=status,
-                    published_at=(
-                        None
-                        if status == Program.Status.DRAFT
-                        else self.when(rng, 260, 760)
-                        if status == Program.Status.CLOSED
-                        else self.when(rng, 10, 400)
-                    ),
-                )
-            )
-            program_skills.append(taught)
-            program_meta.append((occ, venue, delivery, hours, certificate))
-        Program.objects.bulk_create(program_rows, batch_size=BATCH_SIZE)
-        self.counts["programs"] = len(program_rows)
-        self.counts["program skills"] = _bulk_m2m(
-            Program,
-            "skills",
-            [(p.pk, s) for p, skills in zip(program_rows, program_skills, strict=True) for s in skills],
+        return _ProgramChoices(
+            brand_specs=brand_specs,
+            brand_pick=Weighted((b, s["weight"]) for b, s in brand_specs.items()),
+            brand_cycle=list(brand_specs),
+            occupation_pick=occupation_pick,
+            providers_by_brand=providers_by_brand,
+            variants=variants,
         )
-        self._sessions(rng, program_rows, program_meta, program_skills)
 
-    def _program_title(
-        self,
-        rng: random.Random,
-        bspec: dict[str, Any],
-        occ: Occ,
-        venue: Place,
-        certificate: Any,
-        level: int | None,
-        variant: str | None,
-        variants: dict[str, Any],
-    ) -> str:
-        if certificate is not None and certificate.kind == "special_operation":
-            template = rng.choice(self.cat.training["licence_titles"])
-            return template.format(cert=certificate.name, place=venue.short)
-        template = rng.choice(bspec["titles"])
-        title = template.format(
-            occ=occ.name,
-            level=LEVEL_LABEL.get(level or 0, ""),
-            place=venue.short,
-            variant=variants[variant]["label"] if variant else occ.name,
+    def _program(self, rng: random.Random, i: int, choices: _ProgramChoices) -> _ProgramDraft:
+        cat = self.cat
+        spec = cat.training
+        brand = self._program_brand(rng, i, choices)
+        bspec = choices.brand_specs[brand]
+        occ = cat.occupations[choices.occupation_pick[brand].pick(rng)]
+        delivery = _program_delivery(rng, bspec)
+        provider = self._program_provider(rng, i, choices.providers_by_brand.get(brand) or [0], delivery)
+        provider_place = cat.places[provider.county_id]
+        online = delivery == Program.Delivery.ONLINE
+        venue = provider_place if online else self.near(rng, provider_place, 0.8)
+        certificate, level = _program_award(rng, occ)
+        variant = self._program_variant(rng, occ, brand, choices.variants)
+        variant_spec = choices.variants[variant] if variant else None
+        hours = course_hours(rng, variant_spec["hours"] if variant_spec else bspec["hours"], level)
+        title = texts.program_title(
+            rng,
+            titles=bspec["titles"],
+            licence_titles=spec["licence_titles"],
+            occ=occ,
+            venue=venue,
+            certificate=certificate,
+            level=level,
+            variant_label=variant_spec["label"] if variant_spec else None,
         )
-        return title.replace("()", "")
+        status = _program_status(rng)
+        fee = program_fee(rng, bspec, spec["eligibility"], malanhua=brand == "malanhua")
+        taught = _taught_skills(rng, occ)
+        description = texts.program_description(
+            spec["delivery_text"][delivery],
+            [cat.skill_names[s] for s in taught[:6]],
+            texts.award_line(certificate, level),
+        )
+        lat, lng = jitter(rng, venue)
+        program = Program(
+            external_id=f"demo-prog-{i + 1:06d}",
+            provider_id=provider.pk,
+            title=title[:128],
+            brand=brand,
+            occupation_id=occ.id,
+            certificate_type_id=certificate.id if certificate else None,
+            certificate_level=level,
+            delivery=delivery,
+            online_url=(
+                spec["online_url"].format(number=i + 1) if delivery != Program.Delivery.OFFLINE else ""
+            ),
+            venue_division_id=venue.code,
+            venue_address="" if online else texts.address(rng, venue, roads=cat.roads),
+            latitude=lat,
+            longitude=lng,
+            hours=hours,
+            fee=Decimal(fee.fee),
+            is_free=fee.is_free,
+            is_subsidised=fee.is_subsidised,
+            eligibility=rng.choice(fee.eligibility).format(fee=fee.fee),
+            description=description,
+            status=status,
+            published_at=self._program_published(rng, status),
+        )
+        return _ProgramDraft(program, taught, occ, venue, delivery, hours)
 
-    def _sessions(
-        self,
-        rng: random.Random,
-        programs: list[Program],
-        meta: list[tuple[Occ, Place, str, int, Any]],
-        program_skills: list[list[int]],
-    ) -> None:
-        today = self.today
-        rows: list[Session] = []
-        refs: list[tuple[int, Program, Occ, Place, bool, list[int]]] = []
-        number = 0
-        for program, (occ, venue, delivery, hours, _certificate), skills in zip(
-            programs, meta, program_skills, strict=True
+    @staticmethod
+    def _program_brand(rng: random.Random, i: int, choices: _ProgramChoices) -> str:
+        """The first programs cover every brand once; a brand without occupations with skills
+        gives way to 广东技工 (or any brand that has some)."""
+        brand = choices.brand_cycle[i] if i < len(choices.brand_cycle) else choices.brand_pick.pick(rng)
+        picks = choices.occupation_pick
+        if not picks[brand]:
+            brand = "gd_technician" if picks.get("gd_technician") else next(b for b in picks if picks[b])
+        return brand
+
+    def _program_provider(self, rng: random.Random, i: int, candidates: list[int], delivery: str) -> Provider:
+        """Online courses go to the online platform half of the time; the demo provider login gets
+        a share of the first programs; else a provider offering the brand."""
+        online_index = len(self.providers) - 1
+        if (
+            delivery == Program.Delivery.ONLINE
+            and online_index in candidates
+            and rng.random() < self.cat.training["online_platform"]["share_of_online"]
         ):
+            provider_index = online_index
+        elif i < 40 and 0 in candidates and i % 8 == 0:
+            provider_index = 0  # the demo provider login has programs of its own
+        else:
+            provider_index = rng.choice([c for c in candidates if c != online_index] or candidates)
+        return self.providers[provider_index]
+
+    @staticmethod
+    def _program_variant(rng: random.Random, occ: Occ, brand: str, variants: dict[str, Any]) -> str | None:
+        """The 马兰花 variant a program of that brand teaches (drawn when the occupation names none)."""
+        if brand != "malanhua":
+            return None
+        variant = texts.course_variant(occ, variants)
+        if variant is None and variants:
+            variant = rng.choice(sorted(variants))
+        return variant
+
+    def _program_published(self, rng: random.Random, status: str) -> dt.datetime | None:
+        if status == Program.Status.DRAFT:
+            return None
+        if status == Program.Status.CLOSED:
+            return self.clock.when(rng, 260, 760)
+        return self.clock.when(rng, 10, 400)
+
+    def _sessions(self, rng: random.Random, drafts: list[_ProgramDraft]) -> None:
+        rows: list[Session] = []
+        owners: list[_ProgramDraft] = []
+        for draft in drafts:
+            program = draft.program
             if program.status == Program.Status.DRAFT:
                 continue
-            assert program.published_at is not None  # every non-draft program has been published
-            published_days_ago = (self.today - program.published_at.date()).days
-            closed = program.status == Program.Status.CLOSED
-            count = rng.choices((1, 2, 3, 4), weights=(30, 35, 25, 10))[0]
-            online = delivery == Program.Delivery.ONLINE
-            if closed:
-                earliest = min(700, published_days_ago - 5)
-                starts = sorted(rng.randint(-earliest, -60) for _ in range(min(count, 3)))
-            else:  # no session starts before its program was published
-                earliest = min(200, max(0, published_days_ago - 5))
-                starts = sorted(rng.randint(-earliest, 90) for _ in range(count))
-            for offset in starts:
-                start = today + dt.timedelta(days=offset)
-                if online:
-                    duration = rng.randint(20, 60)
-                else:
-                    per_day = rng.choice((4, 6, 8, 8))
-                    duration = min(120, math.ceil(hours / per_day) + hours // 40)
-                end = start + dt.timedelta(days=max(0, duration - 1))
-                if closed and end >= today:
-                    end = today - dt.timedelta(days=rng.randint(1, 30))
-                    start = min(start, end)
-                if online:
-                    seats = rng.randint(10, 50) * 10
-                elif delivery == Program.Delivery.BLENDED:
-                    seats = rng.randint(6, 16) * 5
-                else:
-                    seats = rng.randint(4, 12) * 5
-                if end < today:
-                    status = Session.Status.CANCELLED if rng.random() < 0.03 else Session.Status.FINISHED
-                elif start <= today:
-                    status = Session.Status.RUNNING
-                else:
-                    status = Session.Status.OPEN
-                if status == Session.Status.CANCELLED:
-                    enrolled = int(seats * rng.uniform(0, 0.3))
-                elif status in (Session.Status.FINISHED, Session.Status.RUNNING):
-                    enrolled = int(seats * rng.uniform(0.6, 1.0))
-                elif rng.random() < 0.15:
-                    enrolled, status = seats, Session.Status.FULL
-                else:
-                    enrolled = int(seats * rng.uniform(0, 0.9))
-                number += 1
-                rows.append(
-                    Session(
-                        external_id=f"demo-sess-{number:06d}",
-                        program_id=program.pk,
-                        start_date=start,
-                        end_date=end,
-                        enrol_deadline=(
-                            max(start - dt.timedelta(days=rng.randint(0, 7)), today)
-                            if start > today
-                            else start
-                        ),
-                        seats=seats,
-                        enrolled_count=enrolled,
-                        status=status,
-                    )
-                )
-                refs.append((len(rows) - 1, program, occ, venue, online, skills))
+            for offset in self._session_starts(rng, program):
+                session = self._session(rng, draft, offset)
+                session.external_id = f"demo-sess-{len(rows) + 1:06d}"
+                rows.append(session)
+                owners.append(draft)
         Session.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         self.counts["sessions"] = len(rows)
-        for index, program, occ, venue, online, skills in refs:
-            session = rows[index]
+        for session, draft in zip(rows, owners, strict=True):
             if session.status == Session.Status.CANCELLED:
                 continue
             self.sessions.append(
                 _SessionRef(
                     id=session.pk,
-                    prefecture=venue.prefecture_code,
-                    online=online,
+                    prefecture=draft.venue.prefecture_code,
+                    online=draft.delivery == Program.Delivery.ONLINE,
                     status=session.status,
                     start=session.start_date,
                     end=session.end_date,
                     quota=session.enrolled_count,
-                    certificate_id=program.certificate_type_id,
-                    certificate_level=program.certificate_level,
-                    skills=skills,
+                    certificate_id=draft.program.certificate_type_id,
+                    certificate_level=draft.program.certificate_level,
+                    skills=draft.skills,
                 )
             )
-            self.sessions_by_occ[occ.id].append(len(self.sessions) - 1)
+            self.sessions_by_occ[draft.occ.id].append(len(self.sessions) - 1)
+
+    def _session_starts(self, rng: random.Random, program: Program) -> list[int]:
+        """Start days relative to today of a program's 1-4 sessions: past ones for a closed
+        program; none before the program was published."""
+        assert program.published_at is not None  # every non-draft program has been published
+        published_days_ago = (self.today - program.published_at.date()).days
+        count = rng.choices((1, 2, 3, 4), weights=(30, 35, 25, 10))[0]
+        if program.status == Program.Status.CLOSED:
+            earliest = min(700, published_days_ago - 5)
+            return sorted(rng.randint(-earliest, -60) for _ in range(min(count, 3)))
+        earliest = min(200, max(0, published_days_ago - 5))
+        return sorted(rng.randint(-earliest, 90) for _ in range(count))
+
+    def _session(self, rng: random.Random, draft: _ProgramDraft, offset: int) -> Session:
+        """A session starting `offset` days from today: its end, seats, status and enrolments."""
+        today = self.today
+        online = draft.delivery == Program.Delivery.ONLINE
+        start = today + dt.timedelta(days=offset)
+        if online:
+            duration = rng.randint(20, 60)
+        else:
+            per_day = rng.choice((4, 6, 8, 8))
+            duration = min(120, math.ceil(draft.hours / per_day) + draft.hours // 40)
+        end = start + dt.timedelta(days=max(0, duration - 1))
+        if draft.program.status == Program.Status.CLOSED and end >= today:
+            end = today - dt.timedelta(days=rng.randint(1, 30))
+            start = min(start, end)
+        seats = _session_seats(rng, draft.delivery)
+        status, enrolled = self._session_status(rng, start, end, seats)
+        return Session(
+            program_id=draft.program.pk,
+            start_date=start,
+            end_date=end,
+            enrol_deadline=(
+                max(start - dt.timedelta(days=rng.randint(0, 7)), today) if start > today else start
+            ),
+            seats=seats,
+            enrolled_count=enrolled,
+            status=status,
+        )
+
+    def _session_status(
+        self, rng: random.Random, start: dt.date, end: dt.date, seats: int
+    ) -> tuple[str, int]:
+        """Finished (a few cancelled), running or open (some full), and the places taken."""
+        today = self.today
+        if end < today:
+            status = Session.Status.CANCELLED if rng.random() < 0.03 else Session.Status.FINISHED
+        elif start <= today:
+            status = Session.Status.RUNNING
+        else:
+            status = Session.Status.OPEN
+        if status == Session.Status.CANCELLED:
+            return status, int(seats * rng.uniform(0, 0.3))
+        if status in (Session.Status.FINISHED, Session.Status.RUNNING):
+            return status, int(seats * rng.uniform(0.6, 1.0))
+        if rng.random() < 0.15:
+            return Session.Status.FULL, seats
+        return status, int(seats * rng.uniform(0, 0.9))
 
     # --- employers ------------------------------------------------------------------------------------
     def _employers(self) -> None:
@@ -627,11 +615,13 @@ class DemoSeeder:
                     industry=industry.label if industry else "其他",
                     is_stable_employment_base=stable or i == 0,
                     contact_phone=(
-                        identifiers.landline(rng, area_code=self._area_code(place))
+                        identifiers.landline(rng, area_code=self.cat.area_code(place))
                         if rng.random() < 0.6
                         else identifiers.mobile(rng)
                     ),
-                    address=self.address(rng, place, parks=industry.parks if industry else ()),
+                    address=texts.address(
+                        rng, place, roads=cat.roads, parks=industry.parks if industry else ()
+                    ),
                 )
             )
             self.employer_industry.append(industry)
@@ -663,7 +653,16 @@ class DemoSeeder:
                 occ = cat.occupations[occ_index]
                 home = cat.places[employer.county_id]
                 place = self.near(rng, home, 0.85)
-                row, req, pref = self._posting(rng, occ, industry, employer, place, campaigns)
+                row, req, pref = draft_posting(
+                    rng,
+                    cat=cat,
+                    clock=self.clock,
+                    occ=occ,
+                    industry=industry,
+                    employer=employer,
+                    place=place,
+                    campaigns=campaigns,
+                )
                 number += 1
                 row.external_id = f"demo-post-{number:06d}"
                 rows.append(row)
@@ -692,302 +691,175 @@ class DemoSeeder:
                 index.published[row.pk] = cast(dt.datetime, row.published_at)
             reset_queries()
 
-    def _posting(
-        self,
-        rng: random.Random,
-        occ: Occ,
-        industry: Industry | None,
-        employer: Employer,
-        place: Place,
-        campaigns: list[tuple[str, float]],
-    ) -> tuple[Posting, list[int], list[int]]:
-        band = occ.wage
-        factor = self.cat.wage_factor(place)
-        low, high = band.monthly[0] * factor, band.monthly[1] * factor
-        roll = rng.random()
-        wage_type = (
-            Posting.WageType.PIECE
-            if roll < band.piece
-            else Posting.WageType.DAILY
-            if roll < band.piece + band.daily
-            else Posting.WageType.MONTHLY
-        )
-        wage_min = wage_max = None
-        rate = None
-        rate_unit = ""
-        if wage_type == Posting.WageType.MONTHLY or rng.random() < 0.5:
-            step = 500 if rng.random() < 0.6 else 100
-            wage_min = max(1800, round((low + rng.uniform(0, 0.45) * (high - low)) / step) * step)
-            wage_max = round((wage_min + rng.uniform(0.15, 0.6) * (high - low)) / step) * step
-            wage_max = min(max(wage_max, wage_min + 500), max(round(high / 100) * 100, wage_min + 500))
-        if wage_type == Posting.WageType.PIECE:
-            rate = Decimal(
-                str(round(rng.uniform(*band.piece_rate) * factor, 2 if band.piece_rate[1] < 10 else 0))
-            )
-            rate = max(rate, Decimal("0.1"))
-            rate_unit = band.piece_unit
-        elif wage_type == Posting.WageType.DAILY:
-            rate = Decimal(round(rng.uniform(*band.daily_rate) * factor / 10) * 10)
-            rate_unit = "天"
-
-        skills = [skill for skill, _ in occ.skills]
-        req_count = min(len(skills), rng.randint(1, 3))
-        chosen = rng.sample(skills, min(len(skills), req_count + rng.randint(0, 2)))
-        req, pref = sorted(chosen[:req_count]), sorted(chosen[req_count:])
-
-        certificate, level = None, None
-        if occ.licences:
-            usual = occ.licences[0]
-            needs = 0.9 if usual.kind in ("special_operation", "driving") else 0.85
-            if rng.random() < needs:
-                certificate = usual if rng.random() < 0.8 else rng.choice(occ.licences)
-        if certificate is None and rng.random() < 0.15:
-            certificate = occ.skill_level_cert()
-        if certificate is not None and certificate.has_levels:
-            level = rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
-
-        lodging = rng.random() < (industry.lodging if industry else 0.4)
-        meals = rng.random() < (industry.meals if industry else 0.5)
-        insurance = rng.random() < (industry.insurance if industry else 0.5)
-        couple = lodging and rng.random() < (industry.couple_rooms if industry else 0.05)
-        shifts = industry.shifts.pick(rng) if industry else Posting.Shifts.DAY
-        head_low, head_high = industry.headcount if industry else (1, 10)
-        headcount = head_low + int((head_high - head_low) * rng.random() ** 3)
-
-        roll = rng.random()
-        published: dt.datetime | None
-        expires: dt.date | None
-        if roll < 0.72:
-            status, published = Posting.Status.PUBLISHED, self.when(rng, 0, 45)
-            expires = published.date() + dt.timedelta(days=rng.randint(30, 90))
-            expires = max(expires, self.today + dt.timedelta(days=rng.randint(3, 30)))
-        elif roll < 0.80:
-            status, published = Posting.Status.FILLED, self.when(rng, 20, 120)
-            expires = published.date() + dt.timedelta(days=rng.randint(30, 90))
-        elif roll < 0.93:
-            status, published = Posting.Status.EXPIRED, self.when(rng, 60, 240)
-            expires = min(
-                published.date() + dt.timedelta(days=rng.randint(30, 90)),
-                self.today - dt.timedelta(days=rng.randint(1, 20)),
-            )
-        else:
-            status, published = Posting.Status.DRAFT, None
-            expires = self.today + dt.timedelta(days=rng.randint(20, 60)) if rng.random() < 0.5 else None
-        campaign = ""
-        if status != Posting.Status.DRAFT:
-            roll = rng.random()
-            for name, share in campaigns:
-                if roll < share:
-                    campaign = name
-                    break
-                roll -= share
-
-        title = rng.choice(occ.titles) if occ.titles else occ.name
-        if rng.random() < 0.12:
-            title = rng.choice(("急招", "诚聘", "长期招聘")) + title
-        benefits = [
-            text
-            for flag, text in (
-                (lodging and meals, "包吃住"),
-                (lodging and not meals, "包住"),
-                (meals and not lodging, "包吃"),
-                (insurance, "购买五险"),
-                (couple, "有夫妻房"),
-            )
-            if flag
-        ]
-        pay = (
-            f"{wage_min}-{wage_max}元/月"
-            if wage_type == Posting.WageType.MONTHLY
-            else f"{rate}元/{rate_unit}" + (f",综合月收入{wage_min}-{wage_max}元" if wage_min else "")
-        )
-        skill_text = "、".join(self.cat.skill_names[s] for s in req)
-        lat, lng = self.jitter(rng, place)
-        description = (
-            f"招聘{title}{headcount}名,工作地点{place.full_name}。岗位要求:熟悉{skill_text}"
-            + (f";须持{certificate.name}" if certificate else "")
-            + f"。待遇:{pay}"
-            + (";" + "、".join(benefits) if benefits else "")
-            + f";{Posting.Shifts(shifts).label}。"
-        )
-        return (
-            Posting(
-                employer_id=employer.pk,
-                title=title[:128],
-                occupation_id=occ.id,
-                required_certificate_id=certificate.id if certificate else None,
-                required_certificate_level=level,
-                headcount=max(1, headcount),
-                wage_type=wage_type,
-                wage_min=wage_min,
-                wage_max=wage_max,
-                rate=rate,
-                rate_unit=rate_unit,
-                provides_lodging=lodging,
-                provides_meals=meals,
-                social_insurance=insurance,
-                couple_rooms=couple,
-                shifts=shifts,
-                division_id=place.code,
-                address=employer.address if place.code == employer.county_id else self.address(rng, place),
-                latitude=lat,
-                longitude=lng,
-                campaign=campaign,
-                description=description,
-                status=status,
-                published_at=published,
-                expires_on=expires,
-            ),
-            req,
-            pref,
-        )
-
     # --- workers ------------------------------------------------------------------------------------------
     def _workers(self) -> None:
         rng = self.rng("workers")
-        cat = self.cat
-        names = cat.names
-        base_surnames = names["surnames"]
-        surname_pick = {
-            province: Weighted(
-                {**base_surnames, **{k: base_surnames.get(k, 0) + v for k, v in boost.items()}}.items()
-            )
-            for province, boost in names["surname_boost"].items()
-        }
-        given_male = names["given"]["male"] + names["given"]["neutral"]
-        given_female = names["given"]["female"] + names["given"]["neutral"]
-        # Demand decides what people do: occupations with many postings have more workers.
-        mean = max(1.0, sum(self.postings.counts.values()) / max(1, len(cat.occupations)))
-        occupation_pick = Weighted(
-            (i, self.postings.counts.get(occ.id, 0) + 0.15 * mean)
-            for i, occ in enumerate(cat.occupations)
-            if occ.skills
-        )
-        origins = Weighted((("44", 0.6), ("45", 0.22), ("52", 0.18)))
-        dest_any = cat.employer_places
+        pickers = self._worker_pickers()
         worker_user = create_demo_user(ACCOUNTS_BY_ROLE[User.Role.WORKER])
         self.counts["demo logins"] += 1
         id_numbers: set[str] = set()
-        home = cat.places.get("441881")
         for chunk in _chunks(self.sizes.workers, self.chunk_size):
             profiles: list[WorkerProfile] = []
-            extras: list[dict[str, Any]] = []
+            extras: list[_WorkerExtra] = []
             for i in chunk:
-                demo_login = i == 0
-                province = "44" if demo_login else origins.pick(rng)
-                if demo_login and home:
-                    hukou = home
-                elif province == "44":
-                    hukou = cat.gd_hukou_places.pick(rng)
-                else:
-                    hukou = cat.partner_hukou[province].pick(rng)
-                origin = cat.prefecture_spec(hukou)
-                primary = cat.occupations[occupation_pick.pick(rng)]
-                male = rng.random() >= primary.female_share
-                age = min(60, max(18, int(rng.triangular(18, 58, 36))))
-                birth = dt.date(self.today.year - age, 1, 1) + dt.timedelta(days=rng.randrange(365))
-                adult_from = dt.date(self.today.year - 18, self.today.month, min(self.today.day, 28))
-                if birth > adult_from:  # everyone is at least 18
-                    birth = adult_from - dt.timedelta(days=rng.randrange(1, 365))
-                birth_year = birth.year
-                surname = surname_pick.get(province, surname_pick["44"]).pick(rng)
-                pool = given_male if male else given_female
-                given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.72 else "")
-                # where they live now
-                if demo_login:
-                    current = hukou
-                elif province == "44":  # at home, in the county town nearby, or in the Pearl River Delta
-                    roll = rng.random()
-                    current = (
-                        hukou
-                        if roll < 0.55 or (hukou.prefecture_code in PRD and roll < 0.85)
-                        else self.near(rng, hukou, 0.0)
-                        if roll < 0.75
-                        else cat.prd_places.pick(rng)
-                    )
-                elif rng.random() < cat.places_data["partners"][province]["away"]:
-                    current = cat.partner_dest[province].pick(rng)
-                else:
-                    current = hukou
-                away = current.code != hukou.code
-                near_home = (not away and rng.random() < 0.6) or (away and rng.random() < 0.12)
-                preferred = [current] if current.province == "44" else []
-                if near_home and hukou not in preferred:
-                    preferred.append(hukou)
-                if current.province != "44" or rng.random() < 0.4:
-                    extra = dest_any.pick(rng) if current.province != "44" else self.near(rng, current, 0.0)
-                    if extra not in preferred:
-                        preferred.append(extra)
-                education = self._education(rng, age)
-                wage_factor = cat.wage_factor(current) if current.province == "44" else 0.75
-                wage_floor = (
-                    max(
-                        2000, round(primary.wage.monthly[0] * wage_factor * rng.uniform(0.9, 1.2) / 500) * 500
-                    )
-                    if rng.random() < 0.65
-                    else None
-                )
-                lodging = rng.random() < (0.7 if away else 0.25)
-                consent = demo_login or rng.random() < 0.97
-                profile = WorkerProfile(
-                    external_id=f"demo-worker-{i + 1:06d}",
-                    user_id=worker_user.pk if demo_login else None,
-                    name=surname + given,
-                    mobile=identifiers.mobile(rng),
-                    gender=WorkerProfile.Gender.MALE if male else WorkerProfile.Gender.FEMALE,
-                    ethnicity=self._pick_share(rng, origin.get("ethnicity", {"汉族": 1.0})),
-                    birth_year=birth_year,
-                    hukou_division_id=hukou.code,
-                    current_division_id=current.code,
-                    wants_work_near_home=near_home,
-                    max_commute_km=rng.choice((None, 5, 10, 20, 30, 50, 100)),
-                    willing_to_relocate=rng.random() < (0.6 if away else 0.3),
-                    education=education,
-                    wage_floor=wage_floor,
-                    needs_lodging=lodging,
-                    needs_meals=rng.random() < (0.5 if lodging else 0.3),
-                    needs_couple_room=away and 25 <= age <= 50 and rng.random() < 0.08,
-                    wants_to_start_business=rng.random() < 0.08,
-                    available_from=(
-                        self.today + dt.timedelta(days=rng.randint(0, 45)) if rng.random() < 0.7 else None
-                    ),
-                    languages=self._languages(rng, origin, current, age, province, away),
-                    registration_status=rng.choices(
-                        [s.value for s in WorkerProfile.RegistrationStatus], weights=(45, 35, 20)
-                    )[0],
-                    consent_data_processing=consent,
-                    consent_share_with_employers=consent and (demo_login or rng.random() < 0.8),
-                    consent_contact=consent and (demo_login or rng.random() < 0.75),
-                    registered_by_id=(
-                        self.staff_user.pk
-                        if not demo_login and self._staff_covers(hukou, current) and rng.random() < 0.6
-                        else None
-                    ),
-                )
-                while True:
-                    number_id = identifiers.id_number(rng, division_code=hukou.code, birth=birth, male=male)
-                    if number_id not in id_numbers:
-                        id_numbers.add(number_id)
-                        break
-                profile.set_id_number(number_id)
+                profile, extra = self._worker(rng, i, pickers, worker_user.pk, id_numbers)
                 profiles.append(profile)
-                extras.append(
-                    {
-                        "primary": primary,
-                        "age": age,
-                        "birth": birth,
-                        "current": current,
-                        "preferred": preferred,
-                        "demo": demo_login,
-                    }
-                )
+                extras.append(extra)
             WorkerProfile.objects.bulk_create(profiles, batch_size=BATCH_SIZE)
             self.counts["workers"] += len(profiles)
             self._worker_relations(rng, profiles, extras)
             reset_queries()  # with DEBUG on, Django keeps every INSERT's SQL text
 
+    def _worker_pickers(self) -> _WorkerPickers:
+        cat = self.cat
+        names = cat.names
+        base_surnames = names["surnames"]
+        # Demand decides what people do: occupations with many postings have more workers.
+        mean = max(1.0, sum(self.postings.counts.values()) / max(1, len(cat.occupations)))
+        return _WorkerPickers(
+            surnames={
+                province: Weighted(
+                    {**base_surnames, **{k: base_surnames.get(k, 0) + v for k, v in boost.items()}}.items()
+                )
+                for province, boost in names["surname_boost"].items()
+            },
+            given_male=names["given"]["male"] + names["given"]["neutral"],
+            given_female=names["given"]["female"] + names["given"]["neutral"],
+            occupations=Weighted(
+                (i, self.postings.counts.get(occ.id, 0) + 0.15 * mean)
+                for i, occ in enumerate(cat.occupations)
+                if occ.skills
+            ),
+            origins=Weighted((("44", 0.6), ("45", 0.22), ("52", 0.18))),
+            demo_home=cat.places.get("441881"),
+        )
+
+    def _worker(
+        self, rng: random.Random, i: int, pickers: _WorkerPickers, worker_user_id: int, id_numbers: set[str]
+    ) -> tuple[WorkerProfile, _WorkerExtra]:
+        """One worker (the first is the demo worker login's, at home in 英德) and what their
+        skills, certificates, enrolments and applications are drawn from."""
+        cat = self.cat
+        demo_login = i == 0
+        province = "44" if demo_login else pickers.origins.pick(rng)
+        hukou = self._hukou(rng, province, pickers.demo_home if demo_login else None)
+        origin = cat.prefecture_spec(hukou)
+        primary = cat.occupations[pickers.occupations.pick(rng)]
+        male = rng.random() >= primary.female_share
+        age = min(60, max(18, int(rng.triangular(18, 58, 36))))
+        birth = self._birth(rng, age)
+        surname = pickers.surnames.get(province, pickers.surnames["44"]).pick(rng)
+        pool = pickers.given_male if male else pickers.given_female
+        given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.72 else "")
+        current = hukou if demo_login else self._current_place(rng, province, hukou)
+        away = current.code != hukou.code
+        near_home = (not away and rng.random() < 0.6) or (away and rng.random() < 0.12)
+        preferred = self._preferred_places(rng, current, hukou, near_home)
+        education = self._education(rng, age)
+        wage_floor = self._wage_floor(rng, primary, current)
+        lodging = rng.random() < (0.7 if away else 0.25)
+        consent = demo_login or rng.random() < 0.97
+        profile = WorkerProfile(
+            external_id=f"demo-worker-{i + 1:06d}",
+            user_id=worker_user_id if demo_login else None,
+            name=surname + given,
+            mobile=identifiers.mobile(rng),
+            gender=WorkerProfile.Gender.MALE if male else WorkerProfile.Gender.FEMALE,
+            ethnicity=self._pick_share(rng, origin.get("ethnicity", {"汉族": 1.0})),
+            birth_year=birth.year,
+            hukou_division_id=hukou.code,
+            current_division_id=current.code,
+            wants_work_near_home=near_home,
+            max_commute_km=rng.choice((None, 5, 10, 20, 30, 50, 100)),
+            willing_to_relocate=rng.random() < (0.6 if away else 0.3),
+            education=education,
+            wage_floor=wage_floor,
+            needs_lodging=lodging,
+            needs_meals=rng.random() < (0.5 if lodging else 0.3),
+            needs_couple_room=away and 25 <= age <= 50 and rng.random() < 0.08,
+            wants_to_start_business=rng.random() < 0.08,
+            available_from=(
+                self.today + dt.timedelta(days=rng.randint(0, 45)) if rng.random() < 0.7 else None
+            ),
+            languages=self._languages(rng, origin, current, age, province, away),
+            registration_status=rng.choices(
+                [s.value for s in WorkerProfile.RegistrationStatus], weights=(45, 35, 20)
+            )[0],
+            consent_data_processing=consent,
+            consent_share_with_employers=consent and (demo_login or rng.random() < 0.8),
+            consent_contact=consent and (demo_login or rng.random() < 0.75),
+            registered_by_id=(
+                self.staff_user.pk
+                if not demo_login and self._staff_covers(hukou, current) and rng.random() < 0.6
+                else None
+            ),
+        )
+        profile.set_id_number(self._id_number(rng, hukou, birth, male, id_numbers))
+        return profile, _WorkerExtra(primary, age, birth, current, preferred, demo_login)
+
+    def _hukou(self, rng: random.Random, province: str, demo_home: Place | None) -> Place:
+        """Where the worker's household is registered (the demo login's: `demo_home`)."""
+        if demo_home:
+            return demo_home
+        if province == "44":
+            return self.cat.gd_hukou_places.pick(rng)
+        return self.cat.partner_hukou[province].pick(rng)
+
+    def _birth(self, rng: random.Random, age: int) -> dt.date:
+        """A birthday `age` years ago; everyone is at least 18."""
+        today = self.today
+        birth = dt.date(today.year - age, 1, 1) + dt.timedelta(days=rng.randrange(365))
+        adult_from = dt.date(today.year - 18, today.month, min(today.day, 28))
+        if birth > adult_from:
+            birth = adult_from - dt.timedelta(days=rng.randrange(1, 365))
+        return birth
+
+    def _current_place(self, rng: random.Random, province: str, hukou: Place) -> Place:
+        """Where they live now: a Guangdong worker at home, in a county town nearby, or in the
+        Pearl River Delta; a worker from Guangxi or Guizhou at home or away in Guangdong."""
+        cat = self.cat
+        if province == "44":
+            roll = rng.random()
+            if roll < 0.55 or (hukou.prefecture_code in PRD and roll < 0.85):
+                return hukou
+            return self.near(rng, hukou, 0.0) if roll < 0.75 else cat.prd_places.pick(rng)
+        if rng.random() < cat.places_data["partners"][province]["away"]:
+            return cat.partner_dest[province].pick(rng)
+        return hukou
+
+    def _preferred_places(
+        self, rng: random.Random, current: Place, hukou: Place, near_home: bool
+    ) -> list[Place]:
+        """Where they would work: where they live (in Guangdong), home if near home, and sometimes
+        one more place (in Guangdong: near where they live)."""
+        in_guangdong = current.province == "44"
+        preferred = [current] if in_guangdong else []
+        if near_home and hukou not in preferred:
+            preferred.append(hukou)
+        if not in_guangdong or rng.random() < 0.4:
+            extra = self.near(rng, current, 0.0) if in_guangdong else self.cat.employer_places.pick(rng)
+            if extra not in preferred:
+                preferred.append(extra)
+        return preferred
+
+    def _wage_floor(self, rng: random.Random, primary: Occ, current: Place) -> int | None:
+        """About the bottom of the occupation's band where they live (to 500 yuan); a third name none."""
+        wage_factor = self.cat.wage_factor(current) if current.province == "44" else 0.75
+        if rng.random() < 0.65:
+            return max(2000, round(primary.wage.monthly[0] * wage_factor * rng.uniform(0.9, 1.2) / 500) * 500)
+        return None
+
+    @staticmethod
+    def _id_number(rng: random.Random, hukou: Place, birth: dt.date, male: bool, taken: set[str]) -> str:
+        """A valid 居民身份证 number no other demo worker has."""
+        while True:
+            number = identifiers.id_number(rng, division_code=hukou.code, birth=birth, male=male)
+            if number not in taken:
+                taken.add(number)
+                return number
+
     def _worker_relations(
-        self, rng: random.Random, profiles: list[WorkerProfile], extras: list[dict[str, Any]]
+        self, rng: random.Random, profiles: list[WorkerProfile], extras: list[_WorkerExtra]
     ) -> None:
         cat = self.cat
         skills: list[tuple[int, int, int, int | None]] = []
@@ -998,54 +870,17 @@ class DemoSeeder:
         enrolments: list[Enrolment] = []
         applications: list[Application] = []
         for profile, extra in zip(profiles, extras, strict=True):
-            primary: Occ = extra["primary"]
-            age: int = extra["age"]
+            primary = extra.primary
             occupations = [primary]
             if primary.related and rng.random() < 0.4:
                 occupations.append(cat.occupations[rng.choice(primary.related)])
-            max_years = max(0, age - 17)
-            held: dict[int, tuple[int, int | None]] = {}  # skill id: (years, level)
-            for rank, occ in enumerate(occupations):
-                names = [skill for skill, _ in occ.skills]
-                wanted = rng.randint(2, 5) if rank == 0 else rng.randint(1, 3)
-                for skill in rng.sample(names, min(len(names), wanted)):
-                    if skill in held:
-                        continue
-                    years = min(max_years, int(rng.expovariate(1 / (6 if rank == 0 else 2))))
-                    level = (
-                        None
-                        if rng.random() < 0.6
-                        else 5
-                        if years < 3
-                        else rng.choice((5, 4))
-                        if years < 8
-                        else rng.choice((4, 3, 3, 2))
-                    )
-                    held[skill] = (years, level)
-            certs: dict[int, tuple[int | None, dt.date]] = {}  # certificate type id: (level, obtained on)
-            birth: dt.date = extra["birth"]
-            span = max(1, (self.today - dt.date(birth.year + 18, birth.month, min(birth.day, 28))).days)
-            for licence in primary.licences[:1]:
-                if rng.random() < (0.85 if licence.kind == "driving" else 0.6):
-                    obtained = self.today - dt.timedelta(days=rng.randint(1, min(span, 4000)))
-                    certs[licence.id] = (None, obtained)
-            level_cert = primary.skill_level_cert()
-            if level_cert and level_cert.id not in certs and rng.random() < 0.3:
-                obtained = self.today - dt.timedelta(days=rng.randint(1, min(span, 4000)))
-                level = rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
-                certs[level_cert.id] = (level, obtained)
-
-            desired = [primary.id]
-            if len(occupations) > 1 and rng.random() < 0.5:
-                desired.append(occupations[1].id)
-            elif primary.related and rng.random() < 0.25:
-                desired.append(cat.occupations[rng.choice(primary.related)].id)
+            held = _held_skills(rng, occupations, max_years=max(0, extra.age - 17))
+            certs = self._held_certificates(rng, primary, extra.birth)
+            desired = self._desired_occupations(rng, occupations)
             desired_pairs += [(profile.pk, occ_id) for occ_id in desired]
-            preferred_pairs += [(profile.pk, place.code) for place in extra["preferred"]]
-
-            current: Place = extra["current"]
-            enrolments += self._enrolments_for(rng, profile, desired, current, held, certs, extra["demo"])
-            applications += self._applications_for(rng, profile, desired, current, extra["demo"])
+            preferred_pairs += [(profile.pk, place.code) for place in extra.preferred]
+            enrolments += self._enrolments_for(rng, profile, desired, extra.current, held, certs, extra.demo)
+            applications += self._applications_for(rng, profile, desired, extra.current, extra.demo)
             skills += [(profile.pk, skill, years, level) for skill, (years, level) in held.items()]
             certificates += [
                 (profile.pk, cert, level, adapt_date(obtained)) for cert, (level, obtained) in certs.items()
@@ -1065,6 +900,34 @@ class DemoSeeder:
         self.counts["worker desired occupations"] += _bulk_m2m(
             WorkerProfile, "desired_occupations", desired_pairs
         )
+
+    def _held_certificates(
+        self, rng: random.Random, primary: Occ, birth: dt.date
+    ) -> dict[int, tuple[int | None, dt.date]]:
+        """Certificate type id: (level, obtained on). The occupation's usual licence (drivers more
+        often), sometimes its skill-level certificate, obtained since the worker turned 18."""
+        certs: dict[int, tuple[int | None, dt.date]] = {}
+        span = max(1, (self.today - dt.date(birth.year + 18, birth.month, min(birth.day, 28))).days)
+        for licence in primary.licences[:1]:
+            if rng.random() < (0.85 if licence.kind == "driving" else 0.6):
+                obtained = self.today - dt.timedelta(days=rng.randint(1, min(span, 4000)))
+                certs[licence.id] = (None, obtained)
+        level_cert = primary.skill_level_cert()
+        if level_cert and level_cert.id not in certs and rng.random() < 0.3:
+            obtained = self.today - dt.timedelta(days=rng.randint(1, min(span, 4000)))
+            level = rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
+            certs[level_cert.id] = (level, obtained)
+        return certs
+
+    def _desired_occupations(self, rng: random.Random, occupations: list[Occ]) -> list[int]:
+        """The main occupation, and sometimes the second one they work in or a related one."""
+        primary = occupations[0]
+        desired = [primary.id]
+        if len(occupations) > 1 and rng.random() < 0.5:
+            desired.append(occupations[1].id)
+        elif primary.related and rng.random() < 0.25:
+            desired.append(self.cat.occupations[rng.choice(primary.related)].id)
+        return desired
 
     def _enrolments_for(
         self,
@@ -1126,7 +989,7 @@ class DemoSeeder:
                     source=Enrolment.Source.STAFF if staff else Enrolment.Source.SELF,
                     created_by_id=self.staff_user.pk if staff and self._staff_covers(current) else None,
                     status_changed_at=dt.datetime.combine(
-                        min(changed, self.today), dt.time(10, 0), tzinfo=self.noon.tzinfo
+                        min(changed, self.today), dt.time(10, 0), tzinfo=self.clock.noon.tzinfo
                     ),
                 )
             )
@@ -1172,7 +1035,7 @@ class DemoSeeder:
                 choices, weights = (("rejected", "viewed", "submitted", "withdrawn"), (40, 30, 20, 10))
             status = rng.choices(choices, weights=weights)[0]
             published = index.published[posting_id]
-            age_days = max(0, (self.noon - published).days)
+            age_days = max(0, (self.clock.noon - published).days)
             changed = published + dt.timedelta(
                 days=rng.randint(0, min(age_days, 30)), hours=rng.randint(0, 5)
             )
@@ -1185,7 +1048,7 @@ class DemoSeeder:
                     source=Application.Source.STAFF_REFERRAL if referral else Application.Source.SELF,
                     referred_by_id=self.staff_user.pk if referral and self._staff_covers(current) else None,
                     note="窗口工作人员推荐" if referral else "",
-                    status_changed_at=min(changed, self.noon),
+                    status_changed_at=min(changed, self.clock.noon),
                 )
             )
         return rows
@@ -1233,9 +1096,69 @@ class DemoSeeder:
         return spoken or ["普通话"]
 
 
-def _variant_of(occ: Occ, variants: dict[str, Any]) -> str | None:
-    """The 马兰花 course (SYB, GYB, IYB, 网络创业) an occupation stands for, if any."""
-    for key in variants:
-        if key in occ.name or key in occ.aliases:
-            return key
-    return None
+# --- draws of one program, session or worker (module level: they need no seeder state) -------------
+def _program_delivery(rng: random.Random, bspec: dict[str, Any]) -> str:
+    roll = rng.random()
+    if roll < bspec["online"]:
+        return Program.Delivery.ONLINE
+    if roll < bspec["online"] + bspec["blended"]:
+        return Program.Delivery.BLENDED
+    return Program.Delivery.OFFLINE
+
+
+def _program_award(rng: random.Random, occ: Occ) -> tuple[Cert | None, int | None]:
+    """Mostly the occupation's first award (its skill-level certificate, where it has one)."""
+    if not occ.awards:
+        return None, None
+    certificate = occ.awards[0] if rng.random() < 0.65 else rng.choice(occ.awards)
+    level = rng.choices((5, 4, 3, 2), weights=(50, 32, 14, 4))[0] if certificate.has_levels else None
+    return certificate, level
+
+
+def _program_status(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.85:
+        return Program.Status.PUBLISHED
+    return Program.Status.DRAFT if roll < 0.93 else Program.Status.CLOSED
+
+
+def _taught_skills(rng: random.Random, occ: Occ) -> list[int]:
+    """Every skill of an occupation with three or fewer; else 3-8 of them."""
+    skills = [skill for skill, _ in occ.skills]
+    if len(skills) <= 3:
+        return skills
+    return sorted(rng.sample(skills, min(len(skills), rng.randint(3, 8))))
+
+
+def _session_seats(rng: random.Random, delivery: str) -> int:
+    if delivery == Program.Delivery.ONLINE:
+        return rng.randint(10, 50) * 10
+    if delivery == Program.Delivery.BLENDED:
+        return rng.randint(6, 16) * 5
+    return rng.randint(4, 12) * 5
+
+
+def _held_skills(
+    rng: random.Random, occupations: list[Occ], *, max_years: int
+) -> dict[int, tuple[int, int | None]]:
+    """Skill id: (years, level). 2-5 skills of the main occupation, 1-3 of a second one; years of
+    experience (fewer in the second), and a level for some, higher with the years."""
+    held: dict[int, tuple[int, int | None]] = {}
+    for rank, occ in enumerate(occupations):
+        names = [skill for skill, _ in occ.skills]
+        wanted = rng.randint(2, 5) if rank == 0 else rng.randint(1, 3)
+        for skill in rng.sample(names, min(len(names), wanted)):
+            if skill in held:
+                continue
+            years = min(max_years, int(rng.expovariate(1 / (6 if rank == 0 else 2))))
+            level = (
+                None
+                if rng.random() < 0.6
+                else 5
+                if years < 3
+                else rng.choice((5, 4))
+                if years < 8
+                else rng.choice((4, 3, 3, 2))
+            )
+            held[skill] = (years, level)
+    return held

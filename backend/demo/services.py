@@ -102,204 +102,93 @@ def _rows(queryset, fields: Iterable[str]) -> Iterable[tuple]:  # type: ignore[n
     return queryset.order_by(*fields).values_list(*fields).iterator(chunk_size=5000)
 
 
+def _digested_tables() -> list[tuple[str, type[Model], Q, str]]:
+    """(label, model, rows, fields) of every demo table, fields space-separated."""
+    worker = Q(worker__external_id__startswith=DEMO_PREFIX)
+    users = demo_users()
+    return [
+        ("centres", ServiceCentre, Q(name__in=_demo_centre_names()), "name counties__code"),
+        (
+            "logins",
+            users.model,
+            Q(pk__in=users),
+            "username role provider__external_id employer__external_id service_centre__name"
+            " worker_profile__external_id",
+        ),
+        ("providers", Provider, _DEMO, "external_id name kind county_id verified contact_phone address"),
+        (
+            "programs",
+            Program,
+            _DEMO,
+            "external_id provider__external_id title brand occupation__slug certificate_type__slug"
+            " certificate_level delivery online_url venue_division_id venue_address latitude longitude"
+            " hours fee is_free is_subsidised eligibility description status published_at",
+        ),
+        ("program skills", Program, _DEMO, "external_id skills__slug"),
+        (
+            "sessions",
+            Session,
+            _DEMO,
+            "external_id program__external_id start_date end_date enrol_deadline seats enrolled_count status",
+        ),
+        (
+            "employers",
+            Employer,
+            _DEMO,
+            "external_id name credit_code county_id industry is_stable_employment_base contact_phone address",
+        ),
+        (
+            "postings",
+            Posting,
+            _DEMO,
+            "external_id employer__external_id title occupation__slug required_certificate__slug"
+            " required_certificate_level headcount wage_type wage_min wage_max rate rate_unit"
+            " provides_lodging provides_meals social_insurance couple_rooms shifts division_id address"
+            " latitude longitude campaign description status published_at expires_on",
+        ),
+        ("posting required skills", Posting, _DEMO, "external_id required_skills__slug"),
+        ("posting preferred skills", Posting, _DEMO, "external_id preferred_skills__slug"),
+        (
+            "workers",
+            WorkerProfile,
+            _DEMO,
+            "external_id user__username name mobile id_number_hash id_number_masked gender ethnicity"
+            " birth_year hukou_division_id current_division_id wants_work_near_home max_commute_km"
+            " willing_to_relocate education wage_floor needs_lodging needs_meals needs_couple_room"
+            " wants_to_start_business available_from languages registration_status"
+            " consent_data_processing consent_share_with_employers consent_contact registered_by__username",
+        ),
+        ("worker preferred", WorkerProfile, _DEMO, "external_id preferred_divisions__code"),
+        ("worker desired", WorkerProfile, _DEMO, "external_id desired_occupations__slug"),
+        ("worker skills", WorkerSkill, worker, "worker__external_id skill__slug years level"),
+        (
+            "worker certificates",
+            WorkerCertificate,
+            worker,
+            "worker__external_id certificate_type__slug level obtained_on",
+        ),
+        (
+            "enrolments",
+            Enrolment,
+            worker,
+            "worker__external_id session__external_id status source created_by__username status_changed_at",
+        ),
+        (
+            "applications",
+            Application,
+            worker,
+            "worker__external_id posting__external_id status source referred_by__username note"
+            " status_changed_at",
+        ),
+    ]
+
+
 def demo_digest() -> str:
     """SHA-256 over the demo rows' key fields in a stable order (no primary keys, no
     created_at, no ciphertext: those differ between databases and runs by design)."""
     h = hashlib.sha256()
-
-    def feed(label: str, model: type[Model], filter_: Q, fields: list[str]) -> None:
+    for label, model, rows, fields in _digested_tables():
         h.update(f"\n#{label}\n".encode())
-        for row in _rows(model._default_manager.filter(filter_), fields):
+        for row in _rows(model._default_manager.filter(rows), fields.split()):
             h.update(repr(row).encode())
-
-    feed("centres", ServiceCentre, Q(name__in=_demo_centre_names()), ["name", "counties__code"])
-    feed(
-        "logins",
-        demo_users().model,
-        Q(pk__in=demo_users()),
-        [
-            "username",
-            "role",
-            "provider__external_id",
-            "employer__external_id",
-            "service_centre__name",
-            "worker_profile__external_id",
-        ],
-    )
-    feed(
-        "providers",
-        Provider,
-        _DEMO,
-        ["external_id", "name", "kind", "county_id", "verified", "contact_phone", "address"],
-    )
-    feed(
-        "programs",
-        Program,
-        _DEMO,
-        [
-            "external_id",
-            "provider__external_id",
-            "title",
-            "brand",
-            "occupation__slug",
-            "certificate_type__slug",
-            "certificate_level",
-            "delivery",
-            "online_url",
-            "venue_division_id",
-            "venue_address",
-            "latitude",
-            "longitude",
-            "hours",
-            "fee",
-            "is_free",
-            "is_subsidised",
-            "eligibility",
-            "description",
-            "status",
-            "published_at",
-        ],
-    )
-    feed("program skills", Program, _DEMO, ["external_id", "skills__slug"])
-    feed(
-        "sessions",
-        Session,
-        _DEMO,
-        [
-            "external_id",
-            "program__external_id",
-            "start_date",
-            "end_date",
-            "enrol_deadline",
-            "seats",
-            "enrolled_count",
-            "status",
-        ],
-    )
-    feed(
-        "employers",
-        Employer,
-        _DEMO,
-        [
-            "external_id",
-            "name",
-            "credit_code",
-            "county_id",
-            "industry",
-            "is_stable_employment_base",
-            "contact_phone",
-            "address",
-        ],
-    )
-    feed(
-        "postings",
-        Posting,
-        _DEMO,
-        [
-            "external_id",
-            "employer__external_id",
-            "title",
-            "occupation__slug",
-            "required_certificate__slug",
-            "required_certificate_level",
-            "headcount",
-            "wage_type",
-            "wage_min",
-            "wage_max",
-            "rate",
-            "rate_unit",
-            "provides_lodging",
-            "provides_meals",
-            "social_insurance",
-            "couple_rooms",
-            "shifts",
-            "division_id",
-            "address",
-            "latitude",
-            "longitude",
-            "campaign",
-            "description",
-            "status",
-            "published_at",
-            "expires_on",
-        ],
-    )
-    feed("posting required skills", Posting, _DEMO, ["external_id", "required_skills__slug"])
-    feed("posting preferred skills", Posting, _DEMO, ["external_id", "preferred_skills__slug"])
-    feed(
-        "workers",
-        WorkerProfile,
-        _DEMO,
-        [
-            "external_id",
-            "user__username",
-            "name",
-            "mobile",
-            "id_number_hash",
-            "id_number_masked",
-            "gender",
-            "ethnicity",
-            "birth_year",
-            "hukou_division_id",
-            "current_division_id",
-            "wants_work_near_home",
-            "max_commute_km",
-            "willing_to_relocate",
-            "education",
-            "wage_floor",
-            "needs_lodging",
-            "needs_meals",
-            "needs_couple_room",
-            "wants_to_start_business",
-            "available_from",
-            "languages",
-            "registration_status",
-            "consent_data_processing",
-            "consent_share_with_employers",
-            "consent_contact",
-            "registered_by__username",
-        ],
-    )
-    feed("worker preferred", WorkerProfile, _DEMO, ["external_id", "preferred_divisions__code"])
-    feed("worker desired", WorkerProfile, _DEMO, ["external_id", "desired_occupations__slug"])
-    worker = Q(worker__external_id__startswith=DEMO_PREFIX)
-    feed("worker skills", WorkerSkill, worker, ["worker__external_id", "skill__slug", "years", "level"])
-    feed(
-        "worker certificates",
-        WorkerCertificate,
-        worker,
-        [
-            "worker__external_id",
-            "certificate_type__slug",
-            "level",
-            "obtained_on",
-        ],
-    )
-    feed(
-        "enrolments",
-        Enrolment,
-        worker,
-        [
-            "worker__external_id",
-            "session__external_id",
-            "status",
-            "source",
-            "created_by__username",
-            "status_changed_at",
-        ],
-    )
-    feed(
-        "applications",
-        Application,
-        worker,
-        [
-            "worker__external_id",
-            "posting__external_id",
-            "status",
-            "source",
-            "referred_by__username",
-            "note",
-            "status_changed_at",
-        ],
-    )
     return h.hexdigest()

@@ -21,8 +21,9 @@ are valid, and only then writes the file. `--check` compares instead of writing.
 
 Where the parts come from:
 - places, wage bands, licences and awards per occupation, industries, names, the posting
-  generator (`DemoSeeder._posting`) and program titles: the demo generator (backend/demo),
-  imported, with its curated YAML data;
+  generator (`backend.demo.postings.draft_posting`), program hours and fees
+  (`backend.demo.programs`) and the words of titles, descriptions and addresses
+  (`backend.demo.texts`): the demo generator (backend/demo), imported, with its curated YAML data;
 - identifiers with valid check characters: backend.demo.identifiers;
 - the catalogue: ~150 postings of 17 occupations in 11 counties (north Guangdong and the Pearl
   River Delta), ~40 programs with ~60 sessions (skill-level, licence, online, 马兰花);
@@ -52,7 +53,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -60,7 +61,8 @@ from backend.common.geo import haversine_km
 
 if TYPE_CHECKING:
     from backend.demo.catalogue import Catalogue, Industry, Occ, Place
-    from backend.demo.generator import DemoSeeder
+    from backend.demo.draws import DemoClock
+    from backend.demo.postings import PostingDraft
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "eval_set.json"
@@ -122,15 +124,16 @@ class Reference:
     taxonomy loaded (the live one, the test database or `isolated_database()`)."""
 
     def __init__(self) -> None:
+        from django.utils import timezone
+
         from backend.demo.catalogue import Catalogue
-        from backend.demo.generator import DemoSeeder
+        from backend.demo.draws import DemoClock
         from backend.imports.lookups import Lookups
         from backend.occupations.models import CertificateType, Occupation, Skill
 
         self.cat: Catalogue = Catalogue()
         self.lookups = Lookups()
-        self.seeder: DemoSeeder = DemoSeeder(seed=SEED, today=AS_OF)
-        self.seeder.cat = self.cat  # the seeder's helpers (_posting, address, titles) read it
+        self.clock: DemoClock = DemoClock.at(AS_OF, timezone.get_current_timezone())
         self.occ: dict[str, Occ] = {o.slug: o for o in self.cat.occupations}
         self.category = dict(Occupation.objects.values_list("slug", "category"))
         self.skill_slug: dict[int, str] = dict(Skill.objects.values_list("pk", "slug"))
@@ -261,7 +264,7 @@ class CatalogueBuilder:
 
     # -- providers: one per county, plus the online platform ---------------------------------
     def _providers(self) -> None:
-        from backend.demo import identifiers
+        from backend.demo import identifiers, texts
 
         rng = _rng("providers")
         cat = self.ref.cat
@@ -293,8 +296,8 @@ class CatalogueBuilder:
                     "kind": kind,
                     "county": code,
                     "verified": YES,
-                    "contact_phone": identifiers.landline(rng, area_code=self._area_code(place)),
-                    "address": self.ref.seeder.address(rng, place),
+                    "contact_phone": identifiers.landline(rng, area_code=cat.area_code(place)),
+                    "address": texts.address(rng, place, roads=cat.roads),
                 }
             )
         online = cat.training["online_platform"]
@@ -307,12 +310,9 @@ class CatalogueBuilder:
                 "county": ONLINE_HOME,
                 "verified": YES,
                 "contact_phone": identifiers.landline(rng, area_code="020"),
-                "address": self.ref.seeder.address(rng, cat.places[ONLINE_HOME]),
+                "address": texts.address(rng, cat.places[ONLINE_HOME], roads=cat.roads),
             }
         )
-
-    def _area_code(self, place: Place) -> str:
-        return self.ref.cat.places_data["guangdong"].get(place.prefecture_code, {}).get("area_code", "020")
 
     # -- programs and sessions -------------------------------------------------------------------
     def _program_plan(self, rng: random.Random) -> list[tuple[str, str | None, Any, int | None]]:
@@ -349,82 +349,84 @@ class CatalogueBuilder:
         return plan
 
     def _programs(self) -> None:
-        from backend.demo.generator import LEVEL_LABEL, _variant_of
-
         rng = _rng("programs")
-        ref = self.ref
-        training = ref.cat.training
-        variants = training["brands"]["malanhua"]["variants"]
         for number, (slug, venue_code, certificate, level) in enumerate(self._program_plan(rng), start=1):
-            occ = ref.occ[slug]
-            bspec = training["brands"][occ.brand]
-            online = venue_code is None
-            delivery = "online" if online else ("blended" if rng.random() < bspec["blended"] else "offline")
-            where = venue_code or "online"  # the provider's key
-            venue = ref.county(venue_code or ONLINE_HOME)
-            variant = _variant_of(occ, variants) if occ.brand == MALANHUA else None
-            if certificate is None and occ.brand == MALANHUA:
-                certificate = next((c for c in occ.awards), None)
-            low, high = variants[variant]["hours"] if variant else bspec["hours"]
-            hours = rng.randint(low, high)
-            if level is not None and level <= 4:
-                hours = int(hours * (1.3 if level == 4 else 1.6))
-            hours = max(8, round(hours / 4) * 4)
-            title = ref.seeder._program_title(rng, bspec, occ, venue, certificate, level, variant, variants)
-            skills = sorted(ref.skill_slug[s] for s, _ in occ.skills)
-            taught = skills if len(skills) <= 4 else sorted(rng.sample(skills, rng.randint(3, 6)))
-            roll = rng.random()
-            fee_low, fee_high = bspec["fee"]
-            if roll < bspec["free"] or fee_high <= 0:
-                is_free, subsidised, fee = True, False, 0
-                texts = training["eligibility"]["malanhua" if occ.brand == MALANHUA else "free"]
-            elif roll < bspec["free"] + bspec["subsidised"]:
-                is_free, subsidised, fee = False, True, round(rng.randint(fee_low, fee_high) / 50) * 50
-                texts = training["eligibility"]["subsidised"]
-            else:
-                is_free, subsidised, fee = False, False, round(rng.randint(fee_low, fee_high) / 50) * 50
-                texts = training["eligibility"]["paid"]
-            names = {ref.skill_slug[s]: name for s, name in occ.skills}
-            award = (
-                f"考核合格颁发{certificate.name}" + (f"({LEVEL_LABEL[level]})" if level else "") + "。"
-                if certificate
-                else "结业颁发培训结业证明。"
-            )
-            program_id = f"ev-prog-{number:03d}"
-            record: dict[str, Any] = {
-                "external_id": program_id,
-                "provider": self._provider_by_county[where],
-                "title": title,
-                "brand": occ.brand,
-                "occupation": slug,
-                "skills": taught,
-                "delivery": delivery,
-                "venue_division": venue.code,
-                "hours": hours,
-                "fee": fee,
-                "is_free": _yes(is_free),
-                "is_subsidised": _yes(subsidised),
-                "eligibility": rng.choice(texts).format(fee=fee),
-                "description": (
-                    f"{training['delivery_text'][delivery]}。主要内容:"
-                    + "、".join(names[s] for s in taught)
-                    + f"。{award}"
-                ),
-                "status": "published",
-            }
-            if certificate is not None:
-                record["certificate_type"] = certificate.slug
-                if level is not None:
-                    record["certificate_level"] = LEVEL_WORDS[level]
-            if delivery != "offline":
-                record["online_url"] = training["online_url"].format(number=900000 + number)
-            if not online:
-                record["venue_address"] = ref.seeder.address(rng, venue)
+            record = self._program(rng, number, slug, venue_code, certificate, level)
             self.programs.append(record)
             for _ in range(rng.choices((1, 2), weights=(45, 55))[0]):
-                self._session(rng, record, online)
+                self._session(rng, record, online=venue_code is None)
 
-    def _session(self, rng: random.Random, program: dict[str, Any], online: bool) -> None:
+    def _program(
+        self,
+        rng: random.Random,
+        number: int,
+        slug: str,
+        venue_code: str | None,
+        certificate: Any,
+        level: int | None,
+    ) -> dict[str, Any]:
+        """One planned program as an import record, worded and priced as the demo does."""
+        from backend.demo import texts
+        from backend.demo.programs import course_hours, program_fee
+
+        ref = self.ref
+        training = ref.cat.training
+        variants = training["brands"][MALANHUA]["variants"]
+        occ = ref.occ[slug]
+        bspec = training["brands"][occ.brand]
+        online = venue_code is None
+        delivery = "online" if online else ("blended" if rng.random() < bspec["blended"] else "offline")
+        venue = ref.county(venue_code or ONLINE_HOME)
+        variant = texts.course_variant(occ, variants) if occ.brand == MALANHUA else None
+        if certificate is None and occ.brand == MALANHUA:
+            certificate = next((c for c in occ.awards), None)
+        hours = course_hours(rng, variants[variant]["hours"] if variant else bspec["hours"], level)
+        title = texts.program_title(
+            rng,
+            titles=bspec["titles"],
+            licence_titles=training["licence_titles"],
+            occ=occ,
+            venue=venue,
+            certificate=certificate,
+            level=level,
+            variant_label=variants[variant]["label"] if variant else None,
+        )
+        skills = sorted(ref.skill_slug[s] for s, _ in occ.skills)
+        taught = skills if len(skills) <= 4 else sorted(rng.sample(skills, rng.randint(3, 6)))
+        fee = program_fee(rng, bspec, training["eligibility"], malanhua=occ.brand == MALANHUA)
+        names = {ref.skill_slug[s]: name for s, name in occ.skills}
+        record: dict[str, Any] = {
+            "external_id": f"ev-prog-{number:03d}",
+            "provider": self._provider_by_county[venue_code or "online"],
+            "title": title,
+            "brand": occ.brand,
+            "occupation": slug,
+            "skills": taught,
+            "delivery": delivery,
+            "venue_division": venue.code,
+            "hours": hours,
+            "fee": fee.fee,
+            "is_free": _yes(fee.is_free),
+            "is_subsidised": _yes(fee.is_subsidised),
+            "eligibility": rng.choice(fee.eligibility).format(fee=fee.fee),
+            "description": texts.program_description(
+                training["delivery_text"][delivery],
+                [names[s] for s in taught],
+                texts.award_line(certificate, level),
+            ),
+            "status": "published",
+        }
+        if certificate is not None:
+            record["certificate_type"] = certificate.slug
+            if level is not None:
+                record["certificate_level"] = LEVEL_WORDS[level]
+        if delivery != "offline":
+            record["online_url"] = training["online_url"].format(number=900000 + number)
+        if not online:
+            record["venue_address"] = texts.address(rng, venue, roads=ref.cat.roads)
+        return record
+
+    def _session(self, rng: random.Random, program: dict[str, Any], *, online: bool) -> None:
         span = (SESSIONS_TO - SESSIONS_FROM).days
         start = SESSIONS_FROM + dt.timedelta(days=rng.randrange(0, span + 1))
         if online:
@@ -445,7 +447,7 @@ class CatalogueBuilder:
 
     # -- employers and postings -------------------------------------------------------------------
     def _employer(self, rng: random.Random, place: Place, industry: Industry | None) -> Any:
-        from backend.demo import identifiers
+        from backend.demo import identifiers, texts
         from backend.jobs.models import Employer
 
         key = (place.code, industry.key if industry else "")
@@ -470,8 +472,8 @@ class CatalogueBuilder:
             credit_code=identifiers.credit_code(rng, division_code=place.code, category=category),
             county_id=place.code,
             industry=industry.label if industry else "其他",
-            contact_phone=identifiers.landline(rng, area_code=self._area_code(place)),
-            address=self.ref.seeder.address(rng, place, parks=industry.parks if industry else ()),
+            contact_phone=identifiers.landline(rng, area_code=cat.area_code(place)),
+            address=texts.address(rng, place, roads=cat.roads, parks=industry.parks if industry else ()),
         )
         self._employer_by_key[key] = employer
         self.employers.append(
@@ -490,6 +492,7 @@ class CatalogueBuilder:
 
     def _postings(self) -> None:
         from backend.demo.catalogue import Weighted
+        from backend.demo.postings import draft_posting
 
         rng = _rng("postings")
         ref = self.ref
@@ -503,39 +506,55 @@ class CatalogueBuilder:
                 industry = _industry_for(ref, slug, place)
                 employer = self._employer(rng, place, industry)
                 # the demo's posting generator: title, wages, skills, certificate, benefits, text
-                row, required, preferred = ref.seeder._posting(rng, occ, industry, employer, place, campaigns)
-                record: dict[str, Any] = {
-                    "external_id": f"ev-post-{len(self.postings) + 1:03d}",
-                    "employer": employer.external_id,
-                    "title": row.title,
-                    "occupation": slug,
-                    "required_skills": sorted(ref.skill_slug[s] for s in required),
-                    "preferred_skills": sorted(ref.skill_slug[s] for s in preferred),
-                    "headcount": row.headcount,
-                    "wage_type": row.wage_type,
-                    "provides_meals": _yes(row.provides_meals),
-                    "provides_lodging": _yes(row.provides_lodging),
-                    "social_insurance": _yes(row.social_insurance),
-                    "couple_rooms": _yes(row.couple_rooms),
-                    "shifts": row.shifts,
-                    "division": place.code,
-                    "address": row.address,
-                    "campaign": row.campaign,
-                    "description": row.description,
-                    "status": "published",
-                    "expires_on": (EXPIRES_FROM + dt.timedelta(days=rng.randrange(0, span + 1))).isoformat(),
-                }
-                if row.wage_min is not None:
-                    record["wage_min"], record["wage_max"] = row.wage_min, row.wage_max
-                if row.rate is not None:
-                    record["rate"], record["rate_unit"] = float(row.rate), row.rate_unit
-                if row.required_certificate_id is not None:
-                    record["required_certificate"] = next(
-                        c.slug for c in ref.cat.certs.values() if c.id == row.required_certificate_id
-                    )
-                    if row.required_certificate_level:
-                        record["required_certificate_level"] = LEVEL_WORDS[row.required_certificate_level]
-                self.postings.append(record)
+                draft = draft_posting(
+                    rng,
+                    cat=ref.cat,
+                    clock=ref.clock,
+                    occ=occ,
+                    industry=industry,
+                    employer=employer,
+                    place=place,
+                    campaigns=campaigns,
+                )
+                expires = EXPIRES_FROM + dt.timedelta(days=rng.randrange(0, span + 1))
+                self.postings.append(self._posting_record(draft, slug, employer.external_id, expires))
+
+    def _posting_record(
+        self, draft: PostingDraft, occupation: str, employer: str, expires: dt.date
+    ) -> dict[str, Any]:
+        """A drafted posting as an import record: published, open until `expires`."""
+        ref = self.ref
+        row = draft.posting
+        record: dict[str, Any] = {
+            "external_id": f"ev-post-{len(self.postings) + 1:03d}",
+            "employer": employer,
+            "title": row.title,
+            "occupation": occupation,
+            "required_skills": sorted(ref.skill_slug[s] for s in draft.required),
+            "preferred_skills": sorted(ref.skill_slug[s] for s in draft.preferred),
+            "headcount": row.headcount,
+            "wage_type": row.wage_type,
+            "provides_meals": _yes(row.provides_meals),
+            "provides_lodging": _yes(row.provides_lodging),
+            "social_insurance": _yes(row.social_insurance),
+            "couple_rooms": _yes(row.couple_rooms),
+            "shifts": row.shifts,
+            "division": row.division_id,
+            "address": row.address,
+            "campaign": row.campaign,
+            "description": row.description,
+            "status": "published",
+            "expires_on": expires.isoformat(),
+        }
+        if row.wage_min is not None:
+            record["wage_min"], record["wage_max"] = row.wage_min, row.wage_max
+        if row.rate is not None:
+            record["rate"], record["rate_unit"] = float(row.rate), row.rate_unit
+        if row.required_certificate_id is not None:
+            record["required_certificate"] = ref.cat.certs[row.required_certificate_id].slug
+            if row.required_certificate_level:
+                record["required_certificate_level"] = LEVEL_WORDS[row.required_certificate_level]
+        return record
 
 
 def _prefecture_short(place: Place) -> str:
@@ -573,55 +592,14 @@ class WorkerBuilder:
     def worker(self, rng: random.Random, number: int, occupation: str) -> dict[str, Any]:
         from backend.demo import identifiers
 
-        ref = self.ref
-        occ = ref.occ[occupation]
+        occ = self.ref.occ[occupation]
         male = rng.random() >= occ.female_share
-        home = self.homes.pick(rng)
-        if rng.random() < 0.45:  # working away, in the Delta, where jobs of the trade are
-            away = [p["division"] for p in self.by_occupation[occupation] if p["division"] in DELTA]
-            current = rng.choice(away or list(DELTA))
-        elif rng.random() < 0.25:
-            current = rng.choice([c for c in NORTH if c != home])
-        else:
-            current = home
+        home, current, preferred, near_home = self._places(rng, occupation)
         is_away = current != home
-        near_home = (not is_away and rng.random() < 0.6) or (is_away and rng.random() < 0.25)
-        preferred = [current]
-        if near_home and home not in preferred:
-            preferred.append(home)
-        if rng.random() < 0.3:
-            neighbours = sorted(
-                (c for c in COUNTIES if c not in preferred),
-                key=lambda c: haversine_km(*ref.place(c), *ref.place(current)),
-            )
-            preferred.append(neighbours[0])
-        # skills: some of the trade, and the requirements of one or two jobs of the trade
-        all_skills = sorted(ref.occ_skills[occupation])
-        held = set(rng.sample(all_skills, min(len(all_skills), rng.randint(2, 5))))
-        jobs = self.by_occupation[occupation]
-        for posting in rng.sample(jobs, rng.choice((0, 1, 1, 2))):
-            held.update(s for s in posting["required_skills"] if rng.random() < 0.8)
-        certificates: dict[str, int | None] = {}
-        licence = ref.usual_licence(occupation)
-        if licence and rng.random() < (0.85 if ref.cert_kind[licence] == "driving" else 0.6):
-            certificates[licence] = None
-        for cert in occ.licences[:1]:
-            if cert.kind == "health" and rng.random() < 0.75:
-                certificates[cert.slug] = None
-        level_cert = occ.skill_level_cert()
-        if level_cert and rng.random() < 0.35:
-            certificates[level_cert.slug] = rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
-        desired = [occupation]
-        if rng.random() < 0.3:
-            related = sorted(o for o in OCCUPATIONS if ref.related(o, [occupation]))
-            if related:
-                desired.append(rng.choice(related))
-        factor = ref.cat.wage_factor(ref.county(current))
-        floor = (
-            max(2000, round(occ.wage.monthly[0] * factor * rng.uniform(0.9, 1.25) / 500) * 500)
-            if rng.random() < 0.75
-            else None
-        )
+        held = self._skills(rng, occupation)
+        certificates = self._certificates(rng, occupation)
+        desired = self._desired(rng, occupation)
+        floor = self._wage_floor(rng, occupation, current)
         record: dict[str, Any] = {
             "external_id": f"ev-w-{number:03d}",
             "name": self.surnames.pick(rng)
@@ -653,6 +631,77 @@ class WorkerBuilder:
         if floor is not None:
             record["wage_floor"] = floor
         return record
+
+    def _places(self, rng: random.Random, occupation: str) -> tuple[str, str, list[str], bool]:
+        """(home, current, preferred divisions, wants work near home): at home in the north, in
+        another northern county, or away in the Delta where jobs of the trade are; sometimes the
+        nearest other county of the set is preferred too."""
+        ref = self.ref
+        home = self.homes.pick(rng)
+        if rng.random() < 0.45:  # working away, in the Delta, where jobs of the trade are
+            away = [p["division"] for p in self.by_occupation[occupation] if p["division"] in DELTA]
+            current = rng.choice(away or list(DELTA))
+        elif rng.random() < 0.25:
+            current = rng.choice([c for c in NORTH if c != home])
+        else:
+            current = home
+        is_away = current != home
+        near_home = (not is_away and rng.random() < 0.6) or (is_away and rng.random() < 0.25)
+        preferred = [current]
+        if near_home and home not in preferred:
+            preferred.append(home)
+        if rng.random() < 0.3:
+            neighbours = sorted(
+                (c for c in COUNTIES if c not in preferred),
+                key=lambda c: haversine_km(*ref.place(c), *ref.place(current)),
+            )
+            preferred.append(neighbours[0])
+        return home, current, preferred, near_home
+
+    def _skills(self, rng: random.Random, occupation: str) -> set[str]:
+        """Some skills of the trade, and the requirements of one or two jobs of the trade."""
+        all_skills = sorted(self.ref.occ_skills[occupation])
+        held = set(rng.sample(all_skills, min(len(all_skills), rng.randint(2, 5))))
+        jobs = self.by_occupation[occupation]
+        for posting in rng.sample(jobs, rng.choice((0, 1, 1, 2))):
+            held.update(s for s in posting["required_skills"] if rng.random() < 0.8)
+        return held
+
+    def _certificates(self, rng: random.Random, occupation: str) -> dict[str, int | None]:
+        """Slug: level. The usual licence (drivers more often), a health certificate, sometimes
+        the skill-level certificate."""
+        ref = self.ref
+        occ = ref.occ[occupation]
+        certificates: dict[str, int | None] = {}
+        licence = ref.usual_licence(occupation)
+        if licence and rng.random() < (0.85 if ref.cert_kind[licence] == "driving" else 0.6):
+            certificates[licence] = None
+        for cert in occ.licences[:1]:
+            if cert.kind == "health" and rng.random() < 0.75:
+                certificates[cert.slug] = None
+        level_cert = occ.skill_level_cert()
+        if level_cert and rng.random() < 0.35:
+            certificates[level_cert.slug] = rng.choices((5, 4, 3), weights=(55, 35, 10))[0]
+        return certificates
+
+    def _desired(self, rng: random.Random, occupation: str) -> list[str]:
+        """The occupation, and sometimes a related one of the set."""
+        desired = [occupation]
+        if rng.random() < 0.3:
+            related = sorted(o for o in OCCUPATIONS if self.ref.related(o, [occupation]))
+            if related:
+                desired.append(rng.choice(related))
+        return desired
+
+    def _wage_floor(self, rng: random.Random, occupation: str, current: str) -> int | None:
+        """Around the bottom of the occupation's band where they live (to 500 yuan), or none."""
+        ref = self.ref
+        factor = ref.cat.wage_factor(ref.county(current))
+        if rng.random() < 0.75:
+            return max(
+                2000, round(ref.occ[occupation].wage.monthly[0] * factor * rng.uniform(0.9, 1.25) / 500) * 500
+            )
+        return None
 
 
 # ============================================================================================
@@ -863,6 +912,40 @@ def judge_job(ref: Reference, worker: WorkerView, job: ItemView) -> Judgment:
     return Judgment(max(0, MAX_GRADE - len(shortfalls)), shortfalls or ["fits"], km, where)
 
 
+class _Award(NamedTuple):
+    strong: list[str]  # reasons for a 3
+    weak: list[str]  # reasons for a 2
+    penalty: list[str]  # why the worker cannot enrol yet
+    already: bool  # the worker holds the certificate (at that level or higher)
+
+
+def _award_value(ref: Reference, worker: WorkerView, cert: str | None, level: int | None) -> _Award:
+    """What the certificate a course awards is worth to the worker (see `training_value`)."""
+    held = bool(cert) and cert in worker.certificates
+    if not cert:
+        return _Award([], [], [], already=False)
+    if ref.is_licence(cert):
+        return (
+            _Award([], [], [], already=True)
+            if held
+            else _Award([f"awards missing licence {cert}"], [], [], False)
+        )
+    if not (ref.cert_levels.get(cert) and level):
+        return _Award([], [], [], already=True) if held else _Award([], [f"awards {cert}"], [], False)
+    have = (worker.certificates[cert] or 5) if held else None
+    if have is None and level == 5:
+        return _Award(["awards a first certificate (五级)"], [], [], False)
+    if have is None and level == 4:
+        return _Award([], ["awards a first certificate at 四级"], [], False)
+    if have is None:
+        return _Award([], ["awards a certificate"], ["level too high without a certificate"], False)
+    if level == have - 1:
+        return _Award([f"next level ({have}->{level})"], [], [], False)
+    if level < have - 1:
+        return _Award([], ["a higher level"], [f"skips a level ({have}->{level})"], False)
+    return _Award([], [], [], already=True)
+
+
 def training_value(ref: Reference, worker: WorkerView, course: ItemView) -> tuple[int, list[str]]:
     """What a course of a desired occupation gives the worker.
 
@@ -876,40 +959,11 @@ def training_value(ref: Reference, worker: WorkerView, course: ItemView) -> tupl
     enrol in yet: at most 1. At most 2 while
     the worker lacks the licence jobs of the trade ask for and the course does not award it: that
     licence comes first."""
-    strong: list[str] = []
-    weak: list[str] = []
-    penalty: list[str] = []
     cert = course.certificate
-    held = bool(cert) and cert in worker.certificates
-    already = False
-    if cert and ref.is_licence(cert):
-        if held:
-            already = True
-        else:
-            strong.append(f"awards missing licence {cert}")
-    elif cert and ref.cert_levels.get(cert) and course.level:
-        have = (worker.certificates[cert] or 5) if held else None
-        if have is None and course.level == 5:
-            strong.append("awards a first certificate (五级)")
-        elif have is None and course.level == 4:
-            weak.append("awards a first certificate at 四级")
-        elif have is None:
-            weak.append("awards a certificate")
-            penalty.append("level too high without a certificate")
-        elif course.level == have - 1:
-            strong.append(f"next level ({have}->{course.level})")
-        elif course.level < have - 1:
-            weak.append("a higher level")
-            penalty.append(f"skips a level ({have}->{course.level})")
-        else:
-            already = True
-    elif cert:
-        if held:
-            already = True
-        else:
-            weak.append(f"awards {cert}")
-    if already:
+    award = _award_value(ref, worker, cert, course.level)
+    if award.already:
         return 1, [f"already holds {cert}"]
+    strong, weak, penalty = list(award.strong), list(award.weak), award.penalty
     trade = frozenset().union(*(ref.occ_skills[o] for o in worker.desired if o in ref.occ_skills))
     new = (course.skills & trade) - worker.skills
     if len(new) >= 2:

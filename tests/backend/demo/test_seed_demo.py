@@ -13,7 +13,8 @@ from backend.accounts.models import ServiceCentre, User
 from backend.common.geo import haversine_km
 from backend.common.validators import validate_credit_code, validate_id_number, validate_mobile
 from backend.demo.catalogue import Catalogue
-from backend.demo.generator import MAX_JITTER_KM, DemoSizes
+from backend.demo.draws import MAX_JITTER_KM
+from backend.demo.generator import DemoSizes
 from backend.demo.logins import DEMO_ACCOUNTS
 from backend.demo.services import demo_delete, demo_digest, demo_exists, demo_seed
 from backend.jobs.models import Application, Employer, Posting
