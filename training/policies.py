@@ -30,9 +30,21 @@ def can_register_providers(actor: Any) -> bool:
 
 
 def can_manage_provider(actor: Any, provider: Provider | None) -> bool:
+    return _manages_provider(actor, provider.pk if provider is not None else None)
+
+
+def can_manage_program(actor: Any, program: Program) -> bool:
+    return _manages_provider(actor, program.provider_id)
+
+
+def can_manage_session(actor: Any, session: Session) -> bool:
+    return _manages_provider(actor, session.program.provider_id)
+
+
+def _manages_provider(actor: Any, provider_id: int | None) -> bool:
     if is_admin(actor):
         return True
-    return provider is not None and role_of(actor) == "provider_staff" and actor.provider_id == provider.pk
+    return provider_id is not None and role_of(actor) == "provider_staff" and actor.provider_id == provider_id
 
 
 def can_create_programs(actor: Any) -> bool:
@@ -40,8 +52,8 @@ def can_create_programs(actor: Any) -> bool:
     return role_of(actor) in ("provider_staff", "admin")
 
 
-def can_move_program_to_provider(actor: Any, program: Program, provider: Provider) -> bool:
-    return provider == program.provider or is_admin(actor)
+def can_move_program_to_provider(actor: Any, program: Program, provider: Provider | None) -> bool:
+    return (provider is not None and provider.pk == program.provider_id) or is_admin(actor)
 
 
 def can_move_session_to_program(actor: Any, session: Session, program: Program) -> bool:
@@ -50,7 +62,7 @@ def can_move_session_to_program(actor: Any, session: Session, program: Program) 
 
 
 def can_set_enrolment_status(actor: Any, enrolment: Enrolment, status: str) -> bool:
-    if can_manage_provider(actor, enrolment.session.program.provider):
+    if can_manage_session(actor, enrolment.session):
         return True
     return status == Enrolment.Status.DROPPED and can_manage_worker(actor, enrolment.worker)
 

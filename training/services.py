@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -13,16 +12,17 @@ from django.utils import timezone
 from backend.accounts.policies import role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.common.validation import apply_fields, validate_instance
-from backend.occupations.models import Skill
 from backend.regions.coordinates import fill_coordinates
 from backend.workers.services import worker_acted_for
 from search.query import Kind
 from search.sync import enqueue_refresh
 
-from .models import Enrolment, Program, Provider, Session
+from .models import Enrolment, Program, Session
 from .policies import (
     can_create_programs,
+    can_manage_program,
     can_manage_provider,
+    can_manage_session,
     can_move_program_to_provider,
     can_move_session_to_program,
     can_set_enrolment_status,
@@ -42,15 +42,13 @@ SESSION_FIELDS = ("external_id", "start_date", "end_date", "enrol_deadline", "se
 enrolment_status_changed = Signal()
 
 
-def _require_provider(actor: Any, provider: Provider | None) -> None:
-    if not can_manage_provider(actor, provider):
-        raise PermissionDenied("只能管理本机构的培训项目。")
+_NOT_YOUR_PROVIDER = "只能管理本机构的培训项目。"
 
 
-def ensure_publishable(program: Program, *, skills: Iterable[Skill] | None = None) -> None:
+def ensure_publishable(program: Program, *, skill_count: int | None = None) -> None:
     """A published program teaches at least one skill: matching ranks programs by their skills.
-    `skills` are the ones the program is about to have (default: those it has)."""
-    has_skills = program.skills.exists() if skills is None else any(True for _ in skills)
+    `skill_count`: how many the program is about to teach (default: those it has now)."""
+    has_skills = program.skills.exists() if skill_count is None else skill_count > 0
     if not has_skills:
         raise ValidationFailed.for_field("skills", "skills_required", "发布前请至少填写一项所授技能。")
 
@@ -62,7 +60,8 @@ def program_create(*, actor: Any, data: dict[str, Any]) -> Program:
     provider = data.get("provider") or (actor.provider if role_of(actor) == "provider_staff" else None)
     if provider is None:
         raise ValidationFailed.for_field("provider", "required", "请选择培训机构。")
-    _require_provider(actor, provider)
+    if not can_manage_provider(actor, provider):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     program = Program(provider=provider)
     apply_fields(program, data, allowed=PROGRAM_FIELDS)
     fill_coordinates(program, "venue_division")
@@ -76,7 +75,8 @@ def program_create(*, actor: Any, data: dict[str, Any]) -> Program:
 
 @transaction.atomic
 def program_update(*, actor: Any, program: Program, data: dict[str, Any]) -> Program:
-    _require_provider(actor, program.provider)
+    if not can_manage_program(actor, program):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     if "provider" in data and not can_move_program_to_provider(actor, program, data["provider"]):
         raise PermissionDenied("不能把项目转给其他机构。")
     apply_fields(program, data, allowed=(*PROGRAM_FIELDS, "provider"))
@@ -92,7 +92,8 @@ def program_update(*, actor: Any, program: Program, data: dict[str, Any]) -> Pro
 
 
 def program_publish(*, actor: Any, program: Program) -> Program:
-    _require_provider(actor, program.provider)
+    if not can_manage_program(actor, program):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     validate_instance(program)
     ensure_publishable(program)
     program.status = Program.Status.PUBLISHED
@@ -103,7 +104,8 @@ def program_publish(*, actor: Any, program: Program) -> Program:
 
 
 def program_close(*, actor: Any, program: Program) -> Program:
-    _require_provider(actor, program.provider)
+    if not can_manage_program(actor, program):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     program.status = Program.Status.CLOSED
     program.save(update_fields=["status", "updated_at"])
     enqueue_refresh(Kind.TRAINING, [program.pk])  # closing removes it from the index
@@ -113,7 +115,8 @@ def program_close(*, actor: Any, program: Program) -> Program:
 @transaction.atomic
 def session_create(*, actor: Any, data: dict[str, Any]) -> Session:
     program = data["program"]
-    _require_provider(actor, program.provider)
+    if not can_manage_program(actor, program):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     session = Session(program=program)
     apply_fields(session, data, allowed=SESSION_FIELDS)
     validate_instance(session)
@@ -124,7 +127,8 @@ def session_create(*, actor: Any, data: dict[str, Any]) -> Session:
 
 @transaction.atomic
 def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Session:
-    _require_provider(actor, session.program.provider)
+    if not can_manage_session(actor, session):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     if "program" in data and not can_move_session_to_program(actor, session, data["program"]):
         raise PermissionDenied("不能把开班移到其他机构的项目。")
     apply_fields(session, data, allowed=(*SESSION_FIELDS, "program", "status"))

@@ -59,8 +59,8 @@ def can_manage_posting(actor: Any, posting: Posting) -> bool:
     return role == "service_staff" and covers(actor, posting.division_id)
 
 
-def can_move_posting_to_employer(actor: Any, posting: Posting, employer: Employer) -> bool:
-    return employer == posting.employer or is_admin(actor)
+def can_move_posting_to_employer(actor: Any, posting: Posting, employer: Employer | None) -> bool:
+    return (employer is not None and employer.pk == posting.employer_id) or is_admin(actor)
 
 
 def can_set_application_status(actor: Any, application: Application, status: str) -> bool:
