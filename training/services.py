@@ -9,14 +9,24 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 
-from backend.accounts.policies import is_admin, role_of
+from backend.accounts.policies import role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.common.validation import apply_fields, validate_instance
-from backend.workers.services import can_manage_worker, worker_acted_for
+from backend.regions.coordinates import fill_coordinates
+from backend.workers.services import worker_acted_for
 from search.query import Kind
 from search.sync import enqueue_refresh
 
-from .models import Enrolment, Program, Provider, Session
+from .models import Enrolment, Program, Session
+from .policies import (
+    can_create_programs,
+    can_manage_program,
+    can_manage_provider,
+    can_manage_session,
+    can_move_program_to_provider,
+    can_move_session_to_program,
+    can_set_enrolment_status,
+)
 
 PROGRAM_FIELDS = (
     "external_id", "title", "brand", "occupation", "certificate_type", "certificate_level", "delivery",
@@ -32,34 +42,29 @@ SESSION_FIELDS = ("external_id", "start_date", "end_date", "enrol_deadline", "se
 enrolment_status_changed = Signal()
 
 
-def can_manage_provider(user: Any, provider: Provider | None) -> bool:
-    if is_admin(user):
-        return True
-    return provider is not None and role_of(user) == "provider_staff" and user.provider_id == provider.pk
+_NOT_YOUR_PROVIDER = "只能管理本机构的培训项目。"
 
 
-def _require_provider(actor: Any, provider: Provider | None) -> None:
-    if not can_manage_provider(actor, provider):
-        raise PermissionDenied("只能管理本机构的培训项目。")
-
-
-def _fill_coordinates(program: Program) -> None:
-    if program.latitude is None and program.venue_division_id:
-        program.latitude = program.venue_division.latitude
-        program.longitude = program.venue_division.longitude
+def ensure_publishable(program: Program, *, skill_count: int | None = None) -> None:
+    """A published program teaches at least one skill: matching ranks programs by their skills.
+    `skill_count`: how many the program is about to teach (default: those it has now)."""
+    has_skills = program.skills.exists() if skill_count is None else skill_count > 0
+    if not has_skills:
+        raise ValidationFailed.for_field("skills", "skills_required", "发布前请至少填写一项所授技能。")
 
 
 @transaction.atomic
 def program_create(*, actor: Any, data: dict[str, Any]) -> Program:
-    if role_of(actor) not in ("provider_staff", "admin"):
+    if not can_create_programs(actor):
         raise PermissionDenied("只有培训机构人员可以发布培训项目。")
     provider = data.get("provider") or (actor.provider if role_of(actor) == "provider_staff" else None)
     if provider is None:
         raise ValidationFailed.for_field("provider", "required", "请选择培训机构。")
-    _require_provider(actor, provider)
+    if not can_manage_provider(actor, provider):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     program = Program(provider=provider)
     apply_fields(program, data, allowed=PROGRAM_FIELDS)
-    _fill_coordinates(program)
+    fill_coordinates(program, "venue_division")
     validate_instance(program)
     program.save()
     if "skills" in data:
@@ -70,13 +75,14 @@ def program_create(*, actor: Any, data: dict[str, Any]) -> Program:
 
 @transaction.atomic
 def program_update(*, actor: Any, program: Program, data: dict[str, Any]) -> Program:
-    _require_provider(actor, program.provider)
-    if "provider" in data and data["provider"] != program.provider and not is_admin(actor):
+    if not can_manage_program(actor, program):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
+    if "provider" in data and not can_move_program_to_provider(actor, program, data["provider"]):
         raise PermissionDenied("不能把项目转给其他机构。")
     apply_fields(program, data, allowed=(*PROGRAM_FIELDS, "provider"))
     if "venue_division" in data and "latitude" not in data:
         program.latitude = program.longitude = None
-    _fill_coordinates(program)
+    fill_coordinates(program, "venue_division")
     validate_instance(program)
     program.save()
     if "skills" in data:
@@ -86,10 +92,10 @@ def program_update(*, actor: Any, program: Program, data: dict[str, Any]) -> Pro
 
 
 def program_publish(*, actor: Any, program: Program) -> Program:
-    _require_provider(actor, program.provider)
+    if not can_manage_program(actor, program):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     validate_instance(program)
-    if not program.skills.exists():
-        raise ValidationFailed.for_field("skills", "skills_required", "发布前请至少填写一项所授技能。")
+    ensure_publishable(program)
     program.status = Program.Status.PUBLISHED
     program.published_at = program.published_at or timezone.now()
     program.save(update_fields=["status", "published_at", "updated_at"])
@@ -98,7 +104,8 @@ def program_publish(*, actor: Any, program: Program) -> Program:
 
 
 def program_close(*, actor: Any, program: Program) -> Program:
-    _require_provider(actor, program.provider)
+    if not can_manage_program(actor, program):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     program.status = Program.Status.CLOSED
     program.save(update_fields=["status", "updated_at"])
     enqueue_refresh(Kind.TRAINING, [program.pk])  # closing removes it from the index
@@ -108,7 +115,8 @@ def program_close(*, actor: Any, program: Program) -> Program:
 @transaction.atomic
 def session_create(*, actor: Any, data: dict[str, Any]) -> Session:
     program = data["program"]
-    _require_provider(actor, program.provider)
+    if not can_manage_program(actor, program):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
     session = Session(program=program)
     apply_fields(session, data, allowed=SESSION_FIELDS)
     validate_instance(session)
@@ -119,8 +127,9 @@ def session_create(*, actor: Any, data: dict[str, Any]) -> Session:
 
 @transaction.atomic
 def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Session:
-    _require_provider(actor, session.program.provider)
-    if "program" in data and data["program"].provider_id != session.program.provider_id:
+    if not can_manage_session(actor, session):
+        raise PermissionDenied(_NOT_YOUR_PROVIDER)
+    if "program" in data and not can_move_session_to_program(actor, session, data["program"]):
         raise PermissionDenied("不能把开班移到其他机构的项目。")
     apply_fields(session, data, allowed=(*SESSION_FIELDS, "program", "status"))
     validate_instance(session)
@@ -175,10 +184,7 @@ def enrolment_set_status(*, actor: Any, enrolment: Enrolment, data: dict[str, An
     new = data.get("status")
     if new is None:
         return enrolment
-    is_provider = can_manage_provider(actor, enrolment.session.program.provider)
-    if not is_provider and not (
-        new == Enrolment.Status.DROPPED and can_manage_worker(actor, enrolment.worker)
-    ):
+    if not can_set_enrolment_status(actor, enrolment, new):
         raise PermissionDenied("无权修改该报名的状态。")
     if new not in _ENROLMENT_TRANSITIONS[Enrolment.Status(enrolment.status)]:
         raise ValidationFailed.for_field(

@@ -61,7 +61,3 @@ class User(AbstractUser):
                 condition=~models.Q(role="service_staff") | models.Q(service_centre__isnull=False),
             ),
         ]
-
-    @property
-    def is_admin_role(self) -> bool:
-        return self.role == self.Role.ADMIN or self.is_superuser

@@ -1,5 +1,7 @@
-"""Who may see and change what. One place for every role rule; services and selectors call it.
+"""Roles and the counties a user covers: the helpers every app's policies are written with.
 
+Each app keeps its own rules in its `policies.py` (backend/workers, backend/jobs, training,
+backend/imports, matching), in short:
 - admin: everything.
 - service staff: workers living in, and postings/employers located in, the counties their centre
   covers (a covered prefecture covers all its counties); read-only on programs there.

@@ -1,19 +1,24 @@
 """Validate every row of a table against a kind's schema, then write all rows or none.
 
+The generic reader/validator/writer; each kind's own rules are in `importers/<kind>.py`, where
+they call the same policies and domain checks as the services.
+
 Two passes over the rows, with a fixed number of queries however many rows there are:
 1. parse each cell (types, choices, taxonomy and divisions from `Lookups`), required cells,
    duplicate external ids; collect the external ids the file names;
 2. load the existing rows and the referenced rows by external id (chunked IN queries), then per
-   row: resolve references, check the actor's rights, set the fields on a new or existing
-   instance, and run the model's own validation (`full_clean`).
+   row: resolve references, set the fields on a new or existing instance, check the actor's
+   rights (the kind's policies), run the model's own validation (`full_clean`) and the domain
+   checks the services make.
 Only when no row has an error are the rows written, in one transaction, with bulk statements.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -21,8 +26,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 
-from backend.accounts.policies import covers, role_of
-from backend.common import crypto
+from backend.accounts.policies import role_of
+from backend.common.errors import ValidationFailed
 from backend.common.validators import (
     normalise_credit_code,
     normalise_id_number,
@@ -31,17 +36,15 @@ from backend.common.validators import (
     validate_id_number,
     validate_mobile,
 )
-from backend.jobs.models import Employer, Posting
 from backend.occupations.models import CertificateType
-from backend.workers.models import WorkerCertificate, WorkerProfile, WorkerSkill
+from backend.regions.coordinates import fill_coordinates
 from search.query import Kind
 from search.sync import enqueue_refresh
-from training.models import Program, Provider, Session
 
 from . import coerce
 from .lookups import Lookups, Unresolved, fetch_by
 from .readers import Table
-from .schemas import EMPLOYERS, POSTINGS, PROGRAMS, PROVIDERS, SESSIONS, WORKERS, Column, KindSchema
+from .schemas import Column, KindSchema
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +103,7 @@ class RowPlan:
     errors: list[RowError] = field(default_factory=list)
     error_fields: set[str] = field(default_factory=set)
     instance: Any = None
+    original: Any = None  # a copy of the existing row before the file changed it (None if new)
     is_new: bool = True
     m2m: dict[str, list[Any]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -110,6 +114,8 @@ class Importer:
 
     schema: ClassVar[KindSchema]
     select_related: ClassVar[tuple[str, ...]] = ()
+    # kind referenced by a "ref" column -> the rows it may name (only the fields the rules read)
+    ref_querysets: ClassVar[dict[str, Callable[[], Any]]] = {}
     ref_nouns: ClassVar[dict[str, str]] = {
         "providers": "培训机构",
         "programs": "培训项目",
@@ -138,6 +144,17 @@ class Importer:
         if not table.rows:
             result.errors.append(RowError(None, "", "no_rows", "文件中没有数据行。"))
             return result
+        plans = self.plan_rows(table)
+        result.errors = _errors_in_column_order(plans, table.headers)
+        result.created = sum(1 for p in plans if p.is_new)
+        result.updated = len(plans) - result.created
+        if result.errors or dry_run:
+            return result
+        self.write_all(plans, result)
+        return result
+
+    def plan_rows(self, table: Table) -> list[RowPlan]:
+        """Both passes: every row parsed, resolved, authorised and validated (nothing written)."""
         plans = [self.parse_row(raw.number, raw.cells, raw.error) for raw in table.rows]
         self.check_duplicates(
             plans, "external_id", "duplicate_external_id", "外部编号「{value}」与第{row}行重复。"
@@ -148,15 +165,10 @@ class Importer:
                 continue
             self.build(plan)
         self.check_across_rows(plans)
-        position = {header: index for index, header in enumerate(table.headers)}
-        for plan in plans:
-            errors = _dedupe(plan.errors)
-            errors.sort(key=lambda e: position.get(e.column, len(position)))
-            result.errors.extend(errors)
-        result.created = sum(1 for p in plans if p.is_new)
-        result.updated = len(plans) - result.created
-        if result.errors or dry_run:
-            return result
+        return plans
+
+    def write_all(self, plans: list[RowPlan], result: ImportResult) -> None:
+        """Write every row in one transaction; a conflicting concurrent write becomes a file error."""
         try:
             with transaction.atomic():
                 self.write(plans)
@@ -165,7 +177,6 @@ class Importer:
             result.errors.append(
                 RowError(None, "", "conflict", "导入期间数据被其他操作修改,未写入任何数据,请重新导入。")
             )
-        return result
 
     # --- headers ----------------------------------------------------------------------------
     def check_headers(self, table: Table) -> list[RowError]:
@@ -238,53 +249,23 @@ class Importer:
 
     def parse_cell(self, column: Column, raw: Any, plan: RowPlan) -> Any:
         kind = column.type
-        if kind in ("text", "ref"):
-            return coerce.as_text(raw)
-        if kind == "int":
-            return coerce.as_int(raw)
-        if kind == "decimal":
-            return coerce.as_decimal(raw)
-        if kind == "float":
-            return coerce.as_float(raw)
-        if kind == "bool":
-            return coerce.as_bool(raw)
-        if kind == "date":
-            return coerce.as_date(raw)
+        simple = _CELL_PARSERS.get(kind)
+        if simple is not None:
+            return simple(raw)
         if kind == "choice":
             assert column.choices is not None
             return _choice_index(column.choices).resolve(raw)
-        if kind == "level":
-            return coerce.as_level(raw)
-        if kind == "division":
-            return self.lookups.divisions.resolve(coerce.as_text(raw))
-        if kind == "occupation":
-            return self.lookups.occupations.resolve(coerce.as_text(raw))
-        if kind == "certificate_type":
-            return self.lookups.certificates.resolve(coerce.as_text(raw))
-        if kind == "strings":
-            return coerce.as_list(raw)
+        if kind in ("division", "occupation", "certificate_type"):
+            return self.index_for(kind).resolve(coerce.as_text(raw))
         if kind in ("divisions", "occupations", "skills"):
-            index = {
-                "divisions": self.lookups.divisions,
-                "occupations": self.lookups.occupations,
-                "skills": self.lookups.skills,
-            }[kind]
-            return self.resolve_many(column, index, coerce.as_list(raw), plan)
+            return self.resolve_many(column, self.index_for(kind), coerce.as_list(raw), plan)
         if kind == "certificates":
             return self.parse_certificates(column, coerce.as_list(raw), plan)
-        if kind == "mobile":
-            number = normalise_mobile(coerce.as_text(raw))
-            validate_mobile(number)
-            return number
-        if kind == "credit_code":
-            code = normalise_credit_code(coerce.as_text(raw))
-            validate_credit_code(code)
-            return code
-        if kind == "id_number":
-            number = normalise_id_number(coerce.as_text(raw))
-            validate_id_number(number)
-            return number
         raise ValueError(f"unknown column type {kind}")
+
+    def index_for(self, kind: str) -> Any:
+        """The taxonomy index a column type resolves against (each loaded only when first needed)."""
+        return getattr(self.lookups, _LOOKUP_OF[kind])
 
     def resolve_many(self, column: Column, index: Any, items: list[str], plan: RowPlan) -> list[Any]:
         """Every item resolved, or one error per unknown item (naming it); raise none."""
@@ -351,7 +332,7 @@ class Importer:
         for column in self.schema.columns:
             if column.type == "ref" and column.field in self.header_of:
                 keys = (p.values.get(column.field) for p in plans)
-                self.refs[column.ref] = fetch_by(REF_QUERYSETS[column.ref](), "external_id", keys)  # type: ignore[arg-type]
+                self.refs[column.ref] = fetch_by(self.ref_querysets[column.ref](), "external_id", keys)  # type: ignore[arg-type]
 
     def ref(self, plan: RowPlan, field_name: str) -> Any:
         """The referenced object, or None (an error is recorded when the reference is unknown)."""
@@ -384,15 +365,12 @@ class Importer:
         plan.is_new = existing is None
         instance = existing if existing is not None else self.schema.model()
         plan.instance = instance
-        plan.extra["original"] = self.snapshot(instance) if existing is not None else {}
+        plan.original = copy.copy(existing) if existing is not None else None
         self.assign(plan, instance)
         self.prepare(plan, instance)
         self.authorise(plan, instance)
         self.validate(plan, instance)
-
-    def snapshot(self, instance: Any) -> dict[str, Any]:
-        """Values of the instance before the file changes it (for permission checks)."""
-        return {}
+        self.check_rules(plan, instance)
 
     def assign(self, plan: RowPlan, instance: Any) -> None:
         model = self.schema.model
@@ -425,7 +403,8 @@ class Importer:
         """Derived values and defaults (coordinates from the division, brand from the occupation)."""
 
     def authorise(self, plan: RowPlan, instance: Any) -> None:
-        """Row-level rights of the actor; the kind-level right was checked before reading."""
+        """Row-level rights of the actor (the kind's policies, on `plan.original` and on the
+        changed instance); the kind-level right was checked before reading."""
 
     def validate(self, plan: RowPlan, instance: Any) -> None:
         try:
@@ -439,6 +418,10 @@ class Importer:
                     if code in _REQUIRED_CODES:
                         code = "required"
                     self.add_error(plan, field_name, code, _message(error), skip_if_reported=True)
+
+    def check_rules(self, plan: RowPlan, instance: Any) -> None:
+        """The domain checks the services make (e.g. what a published program needs); each skips
+        the cells already in error, and reports a ValidationFailed with `add_domain_errors`."""
 
     def check_across_rows(self, plans: list[RowPlan]) -> None:
         """Uniqueness across rows and against the database beyond the external id."""
@@ -469,7 +452,7 @@ class Importer:
         through = m2m_field.remote_field.through  # type: ignore[union-attr]
         source, target = m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()  # type: ignore[union-attr]
         old_ids = [p.instance.pk for p in plans if not p.is_new]
-        for batch in _chunks(old_ids):
+        for batch in chunks(old_ids):
             through.objects.filter(**{f"{source}__in": batch}).delete()
         links = [
             through(**{f"{source}_id": p.instance.pk, f"{target}_id": obj.pk})
@@ -509,17 +492,33 @@ class Importer:
         if not skip_if_reported:
             plan.error_fields.add(field_name)
 
+    def add_domain_errors(self, plan: RowPlan, exc: ValidationFailed) -> None:
+        """A domain check's field errors as row errors (the column of each field)."""
+        for field_name, errors in exc.fields.items():
+            for error in errors:
+                self.add_error(plan, field_name, error["code"], error["message"])
+
+    def refuse_outside_counties(self, plan: RowPlan, field_name: str, code: str) -> None:
+        """The row's place (division `code`) is not in the counties the actor's centre covers."""
+        division = self.lookups.divisions.by_code.get(code)
+        name = division.name if division else code
+        self.add_error(
+            plan, field_name, "forbidden_division", f"「{name}」不在您所在服务中心的覆盖范围内,不能导入。"
+        )
+
     def fill_coordinates(self, plan: RowPlan, instance: Any, division_field: str) -> None:
-        """Take the division's coordinates unless the row gives its own."""
+        """Take the division's coordinates unless the row gives its own; a row that changes the
+        division (or blanks the coordinates) takes the new division's."""
         if plan.values.get("latitude") is not None or plan.values.get("longitude") is not None:
             return
-        division = getattr(instance, f"{division_field}_id", None)
-        original = plan.extra["original"].get(division_field)
-        changed = division_field in plan.values and division != original
-        if division and (instance.latitude is None or changed or "latitude" in plan.values):
-            info = self.lookups.divisions.by_code.get(division)
-            if info is not None:
-                instance.latitude, instance.longitude = info.latitude, info.longitude
+        original = getattr(plan.original, f"{division_field}_id", None)
+        changed = division_field in plan.values and getattr(instance, f"{division_field}_id") != original
+        fill_coordinates(
+            instance,
+            division_field,
+            replace=changed or "latitude" in plan.values,
+            divisions=self.lookups.divisions.by_code,
+        )
 
 
 class _AlreadyReported(Exception):
@@ -543,6 +542,48 @@ def _blank_value(model_field: Any, is_new: bool) -> Any:
     return None
 
 
+def _mobile(raw: Any) -> str:
+    number = normalise_mobile(coerce.as_text(raw))
+    validate_mobile(number)
+    return number
+
+
+def _credit_code(raw: Any) -> str:
+    code = normalise_credit_code(coerce.as_text(raw))
+    validate_credit_code(code)
+    return code
+
+
+def _id_number(raw: Any) -> str:
+    number = normalise_id_number(coerce.as_text(raw))
+    validate_id_number(number)
+    return number
+
+
+# Column types parsed from the cell alone (no taxonomy, no other cells).
+_CELL_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "text": coerce.as_text,
+    "ref": coerce.as_text,
+    "int": coerce.as_int,
+    "decimal": coerce.as_decimal,
+    "float": coerce.as_float,
+    "bool": coerce.as_bool,
+    "date": coerce.as_date,
+    "level": coerce.as_level,
+    "strings": coerce.as_list,
+    "mobile": _mobile,
+    "credit_code": _credit_code,
+    "id_number": _id_number,
+}
+# Column types resolved against a taxonomy: the `Lookups` index of each.
+_LOOKUP_OF = {
+    "division": "divisions",
+    "divisions": "divisions",
+    "occupation": "occupations",
+    "occupations": "occupations",
+    "skills": "skills",
+    "certificate_type": "certificates",
+}
 _CHOICE_INDEXES: dict[type, coerce.ChoiceIndex] = {}
 
 
@@ -558,6 +599,17 @@ def _message(error: ValidationError) -> str:
         with contextlib.suppress(TypeError, KeyError, ValueError):
             message = message % error.params
     return str(message)
+
+
+def _errors_in_column_order(plans: list[RowPlan], headers: list[str]) -> list[RowError]:
+    """Each row's errors once, row by row, in the order of the file's columns."""
+    position = {header: index for index, header in enumerate(headers)}
+    found: list[RowError] = []
+    for plan in plans:
+        errors = _dedupe(plan.errors)
+        errors.sort(key=lambda e: position.get(e.column, len(position)))
+        found.extend(errors)
+    return found
 
 
 def _dedupe(errors: list[RowError]) -> list[RowError]:
@@ -591,308 +643,10 @@ def _update_many(model: type[models.Model], objects: list[Any]) -> None:
         for obj in objects
     ]
     with connection.cursor() as cursor:
-        for batch in _chunks(params):
+        for batch in chunks(params):
             cursor.executemany(sql, batch)
 
 
-def _chunks(values: list[Any], size: int = BATCH_SIZE) -> Iterable[list[Any]]:
+def chunks(values: list[Any], size: int = BATCH_SIZE) -> Iterable[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-# --- the kinds --------------------------------------------------------------------------------
-def _forbidden_division(importer: Importer, plan: RowPlan, field_name: str, code: str | None) -> bool:
-    """Record an error when a service-staff actor does not cover the division; True if it did."""
-    if importer.role != "service_staff" or code is None or covers(importer.actor, code):
-        return False
-    division = importer.lookups.divisions.by_code.get(code)
-    name = division.name if division else code
-    importer.add_error(
-        plan, field_name, "forbidden_division", f"「{name}」不在您所在服务中心的覆盖范围内,不能导入。"
-    )
-    return True
-
-
-class ProviderImporter(Importer):
-    schema = PROVIDERS
-
-
-class EmployerImporter(Importer):
-    schema = EMPLOYERS
-
-    def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
-        changed = [p.instance.pk for p in plans if not p.is_new]  # a new employer has no postings yet
-        postings = (
-            Posting.objects.filter(employer_id__in=changed).values_list("pk", flat=True) if changed else []
-        )
-        return [(Kind.JOB, list(postings))]
-
-    def snapshot(self, instance: Employer) -> dict[str, Any]:
-        return {"county": instance.county_id}
-
-    def authorise(self, plan: RowPlan, instance: Employer) -> None:
-        if plan.extra["original"] and _forbidden_division(
-            self, plan, "external_id", plan.extra["original"]["county"]
-        ):
-            return
-        if "county" not in plan.error_fields:
-            _forbidden_division(self, plan, "county", instance.county_id)
-
-    def prefetch(self, plans: list[RowPlan]) -> None:
-        super().prefetch(plans)
-        codes = (p.values.get("credit_code") for p in plans)
-        self.credit_holders = {
-            code: e.external_id
-            for code, e in fetch_by(
-                Employer.objects.only("external_id", "credit_code"), "credit_code", codes
-            ).items()
-        }
-
-    def check_across_rows(self, plans: list[RowPlan]) -> None:
-        self.check_duplicates(
-            plans, "credit_code", "duplicate_credit_code", "统一社会信用代码与第{row}行重复。"
-        )
-        for plan in plans:
-            code = plan.values.get("credit_code")
-            holder = self.credit_holders.get(code) if code else None
-            if holder and holder != plan.external_id and "credit_code" not in plan.error_fields:
-                self.add_error(
-                    plan, "credit_code", "duplicate_credit_code", "该统一社会信用代码已登记为其他用人单位。"
-                )
-
-
-class ProgramImporter(Importer):
-    schema = PROGRAMS
-    index_kind = Kind.TRAINING
-
-    select_related = ("certificate_type",)
-
-    def snapshot(self, instance: Program) -> dict[str, Any]:
-        return {"provider": instance.provider_id, "venue_division": instance.venue_division_id}
-
-    def prepare(self, plan: RowPlan, instance: Program) -> None:
-        occupation = plan.values.get("occupation") if "occupation" not in plan.error_fields else None
-        brand_blank = ("brand" in plan.values or plan.is_new) and not plan.values.get("brand")
-        if brand_blank and "brand" not in plan.error_fields and occupation is not None:
-            instance.brand = occupation.brand
-        if instance.fee is not None and instance.fee < 0:
-            self.add_error(plan, "fee", "fee_negative", "费用不能为负数。")
-        self.fill_coordinates(plan, instance, "venue_division")
-
-    def authorise(self, plan: RowPlan, instance: Program) -> None:
-        if self.role != "provider_staff":
-            return
-        own = self.actor.provider_id
-        original = plan.extra["original"].get("provider")
-        if original is not None and original != own:
-            self.add_error(
-                plan,
-                "external_id",
-                "forbidden_provider",
-                f"编号「{plan.external_id}」的项目属于其他培训机构,不能修改。",
-            )
-        elif instance.provider_id is not None and instance.provider_id != own:
-            self.add_error(plan, "provider", "forbidden_provider", "只能导入本机构的培训项目。")
-
-
-class SessionImporter(Importer):
-    schema = SESSIONS
-
-    def index_targets(self, plans: list[RowPlan]) -> list[tuple[Kind, list[int]]]:
-        return [(Kind.TRAINING, sorted({p.instance.program_id for p in plans}))]
-
-    select_related = ("program",)
-
-    def snapshot(self, instance: Session) -> dict[str, Any]:
-        return {"provider": instance.program.provider_id}
-
-    def authorise(self, plan: RowPlan, instance: Session) -> None:
-        if self.role != "provider_staff":
-            return
-        own = self.actor.provider_id
-        original = plan.extra["original"].get("provider")
-        if original is not None and original != own:
-            self.add_error(
-                plan,
-                "external_id",
-                "forbidden_provider",
-                f"编号「{plan.external_id}」的开班属于其他培训机构,不能修改。",
-            )
-        elif instance.program_id is not None and instance.program.provider_id != own:
-            self.add_error(plan, "program", "forbidden_provider", "只能导入本机构培训项目的开班。")
-
-
-class PostingImporter(Importer):
-    schema = POSTINGS
-    index_kind = Kind.JOB
-
-    select_related = ("required_certificate",)
-
-    def snapshot(self, instance: Posting) -> dict[str, Any]:
-        return {"employer": instance.employer_id, "division": instance.division_id}
-
-    def prepare(self, plan: RowPlan, instance: Posting) -> None:
-        employer = self.ref_value(plan, "employer")
-        if instance.division_id is None and employer is not None and "division" not in plan.error_fields:
-            instance.division_id = employer.county_id
-        self.fill_coordinates(plan, instance, "division")
-
-    def authorise(self, plan: RowPlan, instance: Posting) -> None:
-        original = plan.extra["original"]
-        if self.role == "employer_staff":
-            own = self.actor.employer_id
-            if original and original["employer"] != own:
-                self.add_error(
-                    plan,
-                    "external_id",
-                    "forbidden_employer",
-                    f"编号「{plan.external_id}」的岗位属于其他用人单位,不能修改。",
-                )
-            elif instance.employer_id is not None and instance.employer_id != own:
-                self.add_error(plan, "employer", "forbidden_employer", "只能导入本单位的招聘岗位。")
-        elif self.role == "service_staff":
-            if original and _forbidden_division(self, plan, "external_id", original["division"]):
-                return
-            if "division" not in plan.error_fields and "employer" not in plan.error_fields:
-                where = "division" if plan.values.get("division") else "employer"
-                _forbidden_division(self, plan, where, instance.division_id)
-
-
-class WorkerImporter(Importer):
-    schema = WORKERS
-
-    def snapshot(self, instance: WorkerProfile) -> dict[str, Any]:
-        return {"current_division": instance.current_division_id}
-
-    def parse_row(self, number: int, cells: dict[str, Any], read_error: tuple[str, str] | None) -> RowPlan:
-        plan = super().parse_row(number, cells, read_error)
-        number_text = plan.values.get("id_number")
-        if number_text and "id_number" not in plan.error_fields:
-            plan.extra["id_hash"] = crypto.blind_index(number_text)
-        return plan
-
-    def prefetch(self, plans: list[RowPlan]) -> None:
-        super().prefetch(plans)
-        hashes = (p.extra.get("id_hash") for p in plans)
-        self.id_holders = {
-            h: w.external_id
-            for h, w in fetch_by(
-                WorkerProfile.objects.only("external_id", "id_number_hash"), "id_number_hash", hashes
-            ).items()
-        }
-
-    def prepare(self, plan: RowPlan, instance: WorkerProfile) -> None:
-        if "id_number" in plan.values and "id_number" not in plan.error_fields:
-            number = plan.values["id_number"] or ""
-            instance.set_id_number(number)
-            if number:
-                if not plan.values.get("birth_year") and not instance.birth_year:
-                    instance.birth_year = int(number[6:10])
-                if not plan.values.get("gender") and not instance.gender:
-                    male = int(number[16]) % 2 == 1
-                    instance.gender = WorkerProfile.Gender.MALE if male else WorkerProfile.Gender.FEMALE
-        if plan.is_new and getattr(self.actor, "pk", None) and self.role != "anonymous":
-            instance.registered_by_id = self.actor.pk
-        for name in ("skills", "certificates"):
-            if name in plan.values and name not in plan.error_fields:
-                plan.extra[name] = plan.values[name] or []
-
-    def authorise(self, plan: RowPlan, instance: WorkerProfile) -> None:
-        original = plan.extra["original"]
-        if original and _forbidden_division(self, plan, "external_id", original["current_division"]):
-            return
-        if "current_division" not in plan.error_fields:
-            _forbidden_division(self, plan, "current_division", instance.current_division_id)
-
-    def check_across_rows(self, plans: list[RowPlan]) -> None:
-        seen: dict[str, int] = {}
-        for plan in plans:
-            digest = plan.extra.get("id_hash")
-            if not digest:
-                continue
-            if digest in seen:
-                self.add_error(
-                    plan, "id_number", "duplicate_id_number", f"身份证号与第{seen[digest]}行重复。"
-                )
-                continue
-            seen[digest] = plan.number
-            holder = self.id_holders.get(digest)
-            if holder and holder != plan.external_id:
-                self.add_error(plan, "id_number", "duplicate_id_number", "该身份证号已登记为其他劳动者。")
-
-    def after_write(self, plans: list[RowPlan]) -> None:
-        if "skills" in self.header_of:
-            self.write_skills(plans)
-        if "certificates" in self.header_of:
-            self.write_certificates(plans)
-
-    def write_skills(self, plans: list[RowPlan]) -> None:
-        wanted = {p.instance.pk: {s.pk for s in p.extra.get("skills", [])} for p in plans}
-        existing: dict[int, set[int]] = {}
-        stale: list[int] = []
-        for batch in _chunks([p.instance.pk for p in plans if not p.is_new]):
-            for row_id, worker_id, skill_id in WorkerSkill.objects.filter(worker_id__in=batch).values_list(
-                "id", "worker_id", "skill_id"
-            ):
-                if skill_id in wanted[worker_id]:
-                    existing.setdefault(worker_id, set()).add(skill_id)
-                else:
-                    stale.append(row_id)
-        for batch in _chunks(stale):
-            WorkerSkill.objects.filter(id__in=batch).delete()
-        WorkerSkill.objects.bulk_create(
-            [
-                WorkerSkill(worker_id=worker_id, skill_id=skill_id)
-                for worker_id, skills in wanted.items()
-                for skill_id in skills - existing.get(worker_id, set())
-            ],
-            batch_size=BATCH_SIZE,
-        )
-
-    def write_certificates(self, plans: list[RowPlan]) -> None:
-        wanted = {p.instance.pk: {c.pk: level for c, level in p.extra.get("certificates", [])} for p in plans}
-        kept: dict[int, set[int]] = {}
-        stale: list[int] = []
-        changed: list[WorkerCertificate] = []
-        for batch in _chunks([p.instance.pk for p in plans if not p.is_new]):
-            for row in WorkerCertificate.objects.filter(worker_id__in=batch):
-                levels = wanted[row.worker_id]
-                if row.certificate_type_id not in levels:
-                    stale.append(row.pk)
-                    continue
-                kept.setdefault(row.worker_id, set()).add(row.certificate_type_id)
-                level = levels[row.certificate_type_id]
-                if level is not None and level != row.level:
-                    row.level = level
-                    changed.append(row)
-        for batch in _chunks(stale):
-            WorkerCertificate.objects.filter(id__in=batch).delete()
-        WorkerCertificate.objects.bulk_update(changed, ["level"], batch_size=BATCH_SIZE)
-        WorkerCertificate.objects.bulk_create(
-            [
-                WorkerCertificate(worker_id=worker_id, certificate_type_id=cert_id, level=level)
-                for worker_id, levels in wanted.items()
-                for cert_id, level in levels.items()
-                if cert_id not in kept.get(worker_id, set())
-            ],
-            batch_size=BATCH_SIZE,
-        )
-
-
-REF_QUERYSETS = {
-    "providers": lambda: Provider.objects.only("id", "external_id"),
-    "programs": lambda: Program.objects.only("id", "external_id", "provider_id"),
-    "employers": lambda: Employer.objects.only("id", "external_id", "county_id"),
-}
-
-IMPORTERS: dict[str, type[Importer]] = {
-    cls.schema.kind: cls
-    for cls in (
-        ProviderImporter,
-        EmployerImporter,
-        ProgramImporter,
-        SessionImporter,
-        PostingImporter,
-        WorkerImporter,
-    )
-}

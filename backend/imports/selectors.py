@@ -6,19 +6,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from backend.accounts.policies import is_admin, role_of
 from backend.common.errors import NotFound
 
 from .models import ImportJob
+from .policies import import_jobs_visible_to
 
 
 def import_job_list(*, actor: Any) -> QuerySet[ImportJob]:
     qs = ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")
-    if is_admin(actor):
-        return qs
-    if role_of(actor) == "anonymous":
-        return qs.none()
-    return qs.filter(created_by=actor)
+    return import_jobs_visible_to(actor, qs)
 
 
 def import_job_get(*, actor: Any, job_id: int) -> ImportJob:

@@ -1,11 +1,6 @@
 """Writes for imports: import a file (all rows or none), create and run import jobs.
 
-Who may import what (see also accounts/policies.py):
-- admin (and the management command without --as): every kind;
-- provider staff: programs and sessions of their own provider;
-- employer staff: postings of their own employer;
-- service staff: employers, postings and workers located in the counties their centre covers;
-- workers and anonymous users: nothing.
+Who may import what: imports/policies.py (the kind), and each kind's domain policies (the rows).
 """
 
 from __future__ import annotations
@@ -19,24 +14,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone, translation
 
-from backend.accounts.policies import role_of
 from backend.common.errors import DomainError, PermissionDenied, ValidationFailed
 
-from .engine import IMPORTERS, ImportResult, RowError
+from .engine import ImportResult, RowError
+from .importers import IMPORTERS
 from .models import ImportJob
+from .policies import KIND_ROLES as KIND_ROLES  # backend/web imports it from here
+from .policies import can_import_kind
 from .readers import FileRejected, Source, detect_format, max_file_bytes, read_table
 from .schemas import SCHEMAS
 
 logger = logging.getLogger(__name__)
 
-KIND_ROLES: dict[str, frozenset[str]] = {
-    "providers": frozenset({"admin"}),
-    "employers": frozenset({"admin", "service_staff"}),
-    "programs": frozenset({"admin", "provider_staff"}),
-    "sessions": frozenset({"admin", "provider_staff"}),
-    "postings": frozenset({"admin", "employer_staff", "service_staff"}),
-    "workers": frozenset({"admin", "service_staff"}),
-}
 # A job left "running" this long (a worker died mid-import) may be claimed again.
 STALE_RUNNING_AFTER = dt.timedelta(minutes=30)
 
@@ -67,7 +56,7 @@ def import_authorise(*, actor: Any, kind: str) -> None:
         raise ValidationFailed.for_field(
             "kind", "invalid_choice", f"不支持的导入类型「{kind}」,可选:{kinds}。"
         )
-    if role_of(actor) not in KIND_ROLES[kind]:
+    if not can_import_kind(actor, kind):
         label = SCHEMAS[kind].label
         raise PermissionDenied(f"您没有导入{label}的权限。")
 

@@ -13,10 +13,10 @@ from backend.api.fields import CertificateTypeField, DivisionField, NamedRef, Oc
 from backend.api.views import ServiceViewSet
 from backend.common.ids import new_external_id
 from backend.workers.models import WorkerProfile
-from backend.workers.selectors import can_see_personal_data
 
 from . import selectors, services
 from .models import POSTING_STATUS_CHANGES, Application, Employer, Posting
+from .policies import can_see_applicant_contact
 
 
 class EmployerOutput(serializers.ModelSerializer):
@@ -167,7 +167,7 @@ class ApplicationOutput(serializers.ModelSerializer):
         worker = obj.worker
         user = self.context["request"].user
         # Employers see the contact of a worker who agreed to be referred, masked otherwise.
-        full = can_see_personal_data(user, worker) or worker.consent_share_with_employers
+        full = can_see_applicant_contact(user, obj)
         return {
             "id": worker.pk,
             "name": worker.name,

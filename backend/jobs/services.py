@@ -9,15 +9,24 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from backend.accounts.policies import covers, is_admin, role_of
+from backend.accounts.policies import role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.common.validation import apply_fields, validate_instance
 from backend.common.validators import normalise_credit_code
-from backend.workers.services import can_manage_worker, worker_acted_for
+from backend.regions.coordinates import fill_coordinates
+from backend.workers.services import worker_acted_for
 from search.query import Kind
 from search.sync import enqueue_refresh
 
 from .models import Application, Employer, Posting
+from .policies import (
+    can_create_postings,
+    can_manage_employer,
+    can_manage_posting,
+    can_move_posting_to_employer,
+    can_register_employer,
+    can_set_application_status,
+)
 
 EMPLOYER_FIELDS = (
     "external_id", "name", "credit_code", "county", "industry", "is_stable_employment_base", "contact_phone", "address",
@@ -37,31 +46,12 @@ DEFAULT_POSTING_DAYS = 60
 application_status_changed = Signal()
 
 
-def can_manage_employer(user: Any, employer: Employer) -> bool:
-    role = role_of(user)
-    if role == "admin":
-        return True
-    if role == "employer_staff":
-        return user.employer_id == employer.pk
-    return role == "service_staff" and covers(user, employer.county_id)
-
-
-def can_manage_posting(user: Any, posting: Posting) -> bool:
-    role = role_of(user)
-    if role == "admin":
-        return True
-    if role == "employer_staff":
-        return user.employer_id == posting.employer_id
-    # Service staff publish postings for employers of their counties (招聘会, 南粤春暖).
-    return role == "service_staff" and covers(user, posting.division_id)
-
-
 @transaction.atomic
 def employer_create(*, actor: Any, data: dict[str, Any]) -> Employer:
     employer = Employer()
     apply_fields(employer, data, allowed=EMPLOYER_FIELDS)
     employer.credit_code = normalise_credit_code(employer.credit_code)
-    if not (is_admin(actor) or (role_of(actor) == "service_staff" and covers(actor, employer.county_id))):
+    if not can_register_employer(actor, employer):
         raise PermissionDenied("只有管理员或辖区就业服务人员可以登记用人单位。")
     validate_instance(employer)
     employer.save()
@@ -82,12 +72,6 @@ def employer_update(*, actor: Any, employer: Employer, data: dict[str, Any]) -> 
     return employer
 
 
-def _fill_coordinates(posting: Posting) -> None:
-    if posting.latitude is None and posting.division_id:
-        posting.latitude = posting.division.latitude
-        posting.longitude = posting.division.longitude
-
-
 def _set_skills(posting: Posting, data: dict[str, Any]) -> None:
     if "required_skills" in data:
         posting.required_skills.set(data["required_skills"])
@@ -97,7 +81,7 @@ def _set_skills(posting: Posting, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def posting_create(*, actor: Any, data: dict[str, Any]) -> Posting:
-    if role_of(actor) not in ("employer_staff", "service_staff", "admin"):
+    if not can_create_postings(actor):
         raise PermissionDenied("只有用人单位或就业服务人员可以发布招聘岗位。")
     employer = data.get("employer") or (actor.employer if role_of(actor) == "employer_staff" else None)
     if employer is None:
@@ -108,7 +92,7 @@ def posting_create(*, actor: Any, data: dict[str, Any]) -> Posting:
         posting.division = employer.county
     if not can_manage_posting(actor, posting):
         raise PermissionDenied("只能发布本单位或本辖区的招聘岗位。")
-    _fill_coordinates(posting)
+    fill_coordinates(posting, "division")
     validate_instance(posting)
     posting.save()
     _set_skills(posting, data)
@@ -120,14 +104,14 @@ def posting_create(*, actor: Any, data: dict[str, Any]) -> Posting:
 def posting_update(*, actor: Any, posting: Posting, data: dict[str, Any]) -> Posting:
     if not can_manage_posting(actor, posting):
         raise PermissionDenied("无权修改该招聘岗位。")
-    if "employer" in data and data["employer"] != posting.employer and not is_admin(actor):
+    if "employer" in data and not can_move_posting_to_employer(actor, posting, data["employer"]):
         raise PermissionDenied("不能把岗位转给其他单位。")
     apply_fields(posting, data, allowed=(*POSTING_FIELDS, "employer"))
     if "division" in data and "latitude" not in data:
         posting.latitude = posting.longitude = None
     if not can_manage_posting(actor, posting):
         raise PermissionDenied("不能把岗位改到辖区以外。")
-    _fill_coordinates(posting)
+    fill_coordinates(posting, "division")
     validate_instance(posting)
     posting.save()
     _set_skills(posting, data)
@@ -135,13 +119,18 @@ def posting_update(*, actor: Any, posting: Posting, data: dict[str, Any]) -> Pos
     return posting
 
 
+def ensure_not_expired(posting: Posting, *, today: dt.date) -> None:
+    """A posting is not published past its closing date."""
+    if posting.expires_on and posting.expires_on < today:
+        raise ValidationFailed.for_field("expires_on", "expired", "截止日期已过,请先修改截止日期。")
+
+
 def posting_publish(*, actor: Any, posting: Posting, today: dt.date | None = None) -> Posting:
     if not can_manage_posting(actor, posting):
         raise PermissionDenied("无权发布该招聘岗位。")
     today = today or timezone.localdate()
     validate_instance(posting)
-    if posting.expires_on and posting.expires_on < today:
-        raise ValidationFailed.for_field("expires_on", "expired", "截止日期已过,请先修改截止日期。")
+    ensure_not_expired(posting, today=today)
     posting.status = Posting.Status.PUBLISHED
     posting.published_at = timezone.now()
     posting.expires_on = posting.expires_on or today + dt.timedelta(days=DEFAULT_POSTING_DAYS)
@@ -201,22 +190,11 @@ def application_create(*, actor: Any, data: dict[str, Any]) -> Application:
     return application
 
 
-_EMPLOYER_STATUSES = {
-    Application.Status.VIEWED, Application.Status.INTERVIEW, Application.Status.HIRED, Application.Status.REJECTED,
-}  # fmt: skip
-
-
 @transaction.atomic
 def application_update(*, actor: Any, application: Application, data: dict[str, Any]) -> Application:
     """Employers move an application along; the worker (or their staff) may withdraw it."""
     new = data.get("status", application.status)
-    owns_posting = can_manage_posting(actor, application.posting)
-    for_worker = can_manage_worker(actor, application.worker)
-    if new == Application.Status.WITHDRAWN:
-        allowed = for_worker
-    else:
-        allowed = owns_posting and (new in _EMPLOYER_STATUSES or new == application.status)
-    if not allowed:
+    if not can_set_application_status(actor, application, new):
         raise PermissionDenied("无权修改该申请。")
     if (
         application.status in (Application.Status.HIRED, Application.Status.WITHDRAWN)
@@ -227,7 +205,7 @@ def application_update(*, actor: Any, application: Application, data: dict[str, 
     if status_changed:
         application.status = new
         application.status_changed_at = timezone.now()
-    if "note" in data and owns_posting:
+    if "note" in data and can_manage_posting(actor, application.posting):
         application.note = data["note"]
     application.save()
     if status_changed:

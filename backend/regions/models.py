@@ -29,10 +29,6 @@ class Division(models.Model):
         return f"{self.name}({self.code})"
 
     @property
-    def province_code(self) -> str:
-        return self.code[:2] + "0000"
-
-    @property
     def code_prefix(self) -> str:
         """Prefix shared by this division and all divisions under it (44, 4401, 440103)."""
         if self.level == self.Level.PROVINCE:

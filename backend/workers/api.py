@@ -11,6 +11,7 @@ from backend.occupations.models import CertificateLevel
 
 from . import selectors, services
 from .models import WorkerCertificate, WorkerProfile, WorkerSkill
+from .policies import can_see_personal_data
 
 PROFILE_FIELDS = (
     "name", "mobile", "gender", "ethnicity", "birth_year", "hukou_division", "current_division",
@@ -57,7 +58,7 @@ class WorkerProfileOutput(serializers.ModelSerializer):
         view = self.context.get("view")
         if view is not None and getattr(view, "action", None) == "list":
             return False
-        return selectors.can_see_personal_data(self.context["request"].user, obj)
+        return can_see_personal_data(self.context["request"].user, obj)
 
     def get_mobile(self, obj: WorkerProfile) -> str:
         return obj.mobile if self._full(obj) else obj.mobile_masked

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from backend.accounts.policies import covers, role_of
+from backend.accounts.policies import role_of
 from backend.common import crypto
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.common.ids import new_external_id
@@ -14,6 +14,7 @@ from backend.common.validation import apply_fields, validate_instance
 from backend.common.validators import normalise_id_number, normalise_mobile
 
 from .models import WorkerCertificate, WorkerProfile, WorkerSkill
+from .policies import can_manage_worker, can_register_worker
 
 PROFILE_FIELDS = (
     "name", "mobile", "gender", "ethnicity", "birth_year", "hukou_division", "current_division",
@@ -21,15 +22,6 @@ PROFILE_FIELDS = (
     "needs_meals", "needs_couple_room", "wants_to_start_business", "available_from", "languages",
     "registration_status", "consent_data_processing", "consent_share_with_employers", "consent_contact",
 )  # fmt: skip
-
-
-def can_manage_worker(user: Any, worker: WorkerProfile) -> bool:
-    role = role_of(user)
-    if role == "admin":
-        return True
-    if role == "worker":
-        return worker.user_id is not None and worker.user_id == user.pk
-    return role == "service_staff" and covers(user, worker.current_division_id)
 
 
 def worker_acted_for(*, actor: Any, worker: WorkerProfile | None, denied: str) -> WorkerProfile:
@@ -93,6 +85,14 @@ def _check_relations(data: dict[str, Any]) -> None:
         raise ValidationFailed.for_field("skills", "duplicate_skill", "同一技能只能填写一次。")
 
 
+def ensure_consent_given(worker: WorkerProfile) -> None:
+    """No profile is registered without the worker's consent to process their data (PIPL)."""
+    if not worker.consent_data_processing:
+        raise ValidationFailed.for_field(
+            "consent_data_processing", "consent_required", "登记前须征得本人同意处理个人信息。"
+        )
+
+
 @transaction.atomic
 def worker_register(*, actor: Any, data: dict[str, Any]) -> WorkerProfile:
     """A worker registers themselves, or service staff register a worker at the window."""
@@ -100,20 +100,17 @@ def worker_register(*, actor: Any, data: dict[str, Any]) -> WorkerProfile:
     worker = WorkerProfile()
     apply_fields(worker, data, allowed=PROFILE_FIELDS)
     worker.mobile = normalise_mobile(worker.mobile)
+    if not can_register_worker(actor, worker):
+        if role == "service_staff":
+            raise PermissionDenied("只能登记常住地在本服务中心辖区的劳动者。")
+        raise PermissionDenied("无权登记劳动者。")
     if role == "worker":
         if WorkerProfile.objects.filter(user=actor).exists():
             raise Conflict("您已经有个人资料,请直接修改。", code="profile_exists")
         worker.user = actor
     elif role == "service_staff":
-        if not covers(actor, worker.current_division_id):
-            raise PermissionDenied("只能登记常住地在本服务中心辖区的劳动者。")
         worker.registered_by = actor
-    elif role != "admin":
-        raise PermissionDenied("无权登记劳动者。")
-    if not worker.consent_data_processing:
-        raise ValidationFailed.for_field(
-            "consent_data_processing", "consent_required", "登记前须征得本人同意处理个人信息。"
-        )
+    ensure_consent_given(worker)
     worker.external_id = data.get("external_id") or new_external_id("w")
     _set_id_number(worker, data.get("id_number"))
     _check_relations(data)
@@ -129,7 +126,7 @@ def worker_update(*, actor: Any, worker: WorkerProfile, data: dict[str, Any]) ->
         raise PermissionDenied("无权修改该劳动者资料。")
     apply_fields(worker, data, allowed=PROFILE_FIELDS)
     worker.mobile = normalise_mobile(worker.mobile)
-    if role_of(actor) == "service_staff" and not covers(actor, worker.current_division_id):
+    if not can_manage_worker(actor, worker):  # moving the worker out of the staff's counties
         raise PermissionDenied("不能把劳动者的常住地改到辖区以外。")
     if "id_number" in data:
         _set_id_number(worker, data["id_number"])

@@ -83,3 +83,18 @@ def test_admin_and_system_import_for_any_provider(tmp_path, admin, provider):
     assert run(write_table(tmp_path, "csv", PROGRAM_HEADERS, rows), admin, "programs").ok
     rows = [program_row(2, provider.external_id)]
     assert run(write_table(tmp_path, "csv", PROGRAM_HEADERS, rows, name="b"), SYSTEM, "programs").ok
+
+
+def test_only_an_admin_gives_a_posting_to_another_employer(tmp_path, service_staff, admin, employer):
+    """The same rule as `posting_update`: service staff may edit the posting, not change its employer."""
+    posting = PostingFactory(external_id="post-moving", employer=employer)
+    EmployerFactory(external_id="emp-next", county_id="441881")
+    rows = [posting_row(1, "emp-next", 外部编号=posting.external_id)]
+
+    refused = run(write_table(tmp_path, "csv", POSTING_HEADERS, rows), service_staff, "postings")
+    assert [(e.row, e.column, e.code) for e in refused.errors] == [(2, "单位编号", "forbidden_transfer")]
+
+    moved = run(write_table(tmp_path, "csv", POSTING_HEADERS, rows, name="admin"), admin, "postings")
+    assert moved.ok, moved.errors
+    posting.refresh_from_db()
+    assert posting.employer.external_id == "emp-next"

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from backend.imports.services import import_file
-from backend.occupations.models import Brand
+from backend.occupations.models import Brand, Skill
 from tests.factories import ProgramFactory, ProviderFactory, SessionFactory
 from training.models import Program, Session
 
@@ -41,7 +41,9 @@ def test_programs_import_in_every_format(tmp_path, provider_staff, provider, fmt
 def test_brand_accepts_value_and_defaults_to_the_occupations_brand(tmp_path, admin, provider):
     rows = [
         program_row(1, provider.external_id, 培训品牌="gd_technician", 职业="电工", 技能="布线"),
-        program_row(2, provider.external_id, 培训品牌="", 职业="厨师", 技能=""),
+        program_row(
+            2, provider.external_id, 培训品牌="", 职业="厨师", 技能="", 状态="草稿"
+        ),  # no skills: a draft
     ]
     result = run(write_table(tmp_path, "csv", PROGRAM_HEADERS, rows), admin)
     assert result.ok, result.errors
@@ -130,3 +132,46 @@ def test_session_rules_and_other_providers_program(tmp_path, provider_staff, pro
         (4, "外部编号", "forbidden_provider"),
         (4, "名额", "min_value"),
     }
+
+
+def test_a_program_is_not_published_without_skills(tmp_path, provider_staff, provider):
+    """The same rule as `program_publish`: a row that publishes a program teaches at least one skill."""
+    rows = [
+        program_row(1, provider.external_id),
+        program_row(2, provider.external_id, 技能=""),
+        program_row(3, provider.external_id, 技能="", 状态="草稿"),  # a draft may wait for its skills
+    ]
+    result = run(write_table(tmp_path, "csv", PROGRAM_HEADERS, rows), provider_staff)
+
+    assert [(e.row, e.column, e.code, e.message) for e in result.errors] == [
+        (3, "技能", "skills_required", "发布前请至少填写一项所授技能。"),
+    ]
+    assert not Program.objects.filter(external_id__startswith="prog-imp-").exists()
+
+
+def test_without_a_skills_column_a_program_keeps_the_skills_it_has(tmp_path, provider_staff, provider):
+    taught = ProgramFactory(external_id="prog-taught", provider=provider, status=Program.Status.DRAFT)
+    taught.skills.set([Skill.objects.get(name="刀工")])
+    bare = ProgramFactory(external_id="prog-bare", provider=provider, status=Program.Status.DRAFT)
+    keep = [i for i, header in enumerate(PROGRAM_HEADERS) if header != "技能"]
+    headers = [PROGRAM_HEADERS[i] for i in keep]
+    rows = []
+    for n, program in enumerate((taught, bare), start=1):
+        row = program_row(n, provider.external_id, 外部编号=program.external_id)
+        rows.append([row[i] for i in keep])
+    result = run(write_table(tmp_path, "csv", headers, rows), provider_staff)
+
+    assert [(e.row, e.column, e.code) for e in result.errors] == [(3, "技能", "skills_required")]
+
+
+def test_not_even_an_admin_moves_a_session_to_another_providers_program(tmp_path, admin, provider):
+    session = SessionFactory(external_id="sess-moving", program=ProgramFactory(provider=provider))
+    ProgramFactory(external_id="prog-elsewhere", provider=ProviderFactory())
+    headers = ["外部编号", "项目编号", "开班日期", "结业日期", "名额"]
+    rows = [[session.external_id, "prog-elsewhere", "2030-03-01", "2030-03-30", 40]]
+
+    result = run(write_table(tmp_path, "csv", headers, rows), admin, kind="sessions")
+
+    assert [(e.row, e.column, e.code) for e in result.errors] == [(2, "项目编号", "forbidden_move")]
+    session.refresh_from_db()
+    assert session.program.provider == provider

@@ -51,7 +51,7 @@ def tiny_set() -> dict:
              "skills": ["电焊"], "certificate_type": "焊工证", "venue_division": YINGDE, "hours": 80, "fee": 0,
              "is_free": True, "status": "已发布"},
             {"external_id": "prog-cake", "provider": "prov-1", "title": "西点培训", "occupation": "西式面点师",
-             "venue_division": LECHANG, "hours": 60, "fee": 800, "status": "已发布"},
+             "skills": ["蛋糕制作"], "venue_division": LECHANG, "hours": 60, "fee": 800, "status": "已发布"},
         ],
         "sessions": [
             {"external_id": "s-weld-1", "program": "prog-weld", "start_date": "2099-03-01",
