@@ -19,7 +19,6 @@ from backend.common.errors import DomainError, PermissionDenied, ValidationFaile
 from .engine import ImportResult, RowError
 from .importers import IMPORTERS
 from .models import ImportJob
-from .policies import KIND_ROLES as KIND_ROLES  # backend/web imports it from here
 from .policies import can_import_kind
 from .readers import FileRejected, Source, detect_format, max_file_bytes, read_table
 from .schemas import SCHEMAS

@@ -13,6 +13,8 @@
   their own employer and its postings, service staff those of their counties, an admin all.
   Applications: the worker's own, the employer's postings', and for service staff those of
   workers or postings in their counties.
+- Management pages (/manage/postings/): employer staff list their own employer's postings, service
+  staff those located in their counties, and post for the employers located there.
 """
 
 from __future__ import annotations
@@ -113,3 +115,15 @@ def applications_visible_to(actor: Any, applications: QuerySet[Application]) -> 
             Q(worker__current_division_id__in=codes) | Q(posting__division_id__in=codes)
         )
     return applications.none()
+
+
+def postings_managed_by(actor: Any, postings: QuerySet[Posting]) -> QuerySet[Posting]:
+    """The postings on the actor's management list (narrower than what they may see)."""
+    if role_of(actor) == "employer_staff":
+        return postings.filter(employer_id=actor.employer_id)
+    return postings.filter(division_id__in=covered_county_codes(actor))
+
+
+def employers_postable_by(actor: Any, employers: QuerySet[Employer]) -> QuerySet[Employer]:
+    """The employers service staff may publish postings for: those located in their counties."""
+    return employers.filter(county_id__in=covered_county_codes(actor))

@@ -7,19 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from backend.accounts.policies import covered_county_codes, role_of
 from backend.jobs.models import Employer, Posting
+from backend.jobs.policies import employers_postable_by, postings_managed_by
 from backend.jobs.selectors import employer_list, posting_list
 
 
 def managed_postings(*, user: Any) -> QuerySet[Posting]:
     """An employer's own postings; service staff: the postings located in their counties."""
-    qs = posting_list(user=user)
-    if role_of(user) == "employer_staff":
-        qs = qs.filter(employer_id=user.employer_id)
-    else:
-        qs = qs.filter(division_id__in=covered_county_codes(user))
-    return qs.order_by("-updated_at", "-id")
+    return postings_managed_by(user, posting_list(user=user)).order_by("-updated_at", "-id")
 
 
 def managed_posting(*, user: Any, posting_id: int) -> Posting:
@@ -28,7 +23,7 @@ def managed_posting(*, user: Any, posting_id: int) -> Posting:
 
 def managed_employers(*, user: Any) -> QuerySet[Employer]:
     """Employers service staff may post for: those located in their counties."""
-    return employer_list(user=user).filter(county_id__in=covered_county_codes(user))
+    return employers_postable_by(user, employer_list(user=user))
 
 
 def campaign_names() -> list[str]:

@@ -1,5 +1,5 @@
 """The upload form of /manage/imports/: the kinds offered are those the import service lets the
-role import (its KIND_ROLES)."""
+role import (backend.imports.policies.KIND_ROLES)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from backend.imports.models import ImportJob
-from backend.imports.services import KIND_ROLES
+from backend.imports.policies import KIND_ROLES
 
 # The kinds' names in the page's language (ImportJob.Kind's labels are not translated).
 KIND_LABELS = {
@@ -33,5 +33,5 @@ class ImportForm(forms.Form):
 
 
 def import_kinds(role: str) -> list[tuple[str, Any]]:
-    """The kinds this role may import (the service's KIND_ROLES), in the model's order."""
+    """The kinds this role may import (the import policy's KIND_ROLES), in the model's order."""
     return [(value, KIND_LABELS[value]) for value in ImportJob.Kind.values if role in KIND_ROLES[value]]

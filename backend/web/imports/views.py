@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods
 from backend.accounts.policies import role_of
 from backend.imports.engine import ImportResult
 from backend.imports.models import ImportJob
-from backend.imports.services import KIND_ROLES, import_file
+from backend.imports.policies import KIND_ROLES
+from backend.imports.services import import_file
 
 from ..shared import for_roles, run_service
 from .forms import ImportForm, import_kinds
