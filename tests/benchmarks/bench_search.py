@@ -601,13 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.rss_probe:
         return rss_probe(args.rss_probe)
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    lock = (BENCH_DIR / "search.lock").open("w")  # two runs would rebuild the same files at once
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        log("another bench_search.py run holds var/bench/search.lock; waiting for it ...")
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    lock = _hold_lock()  # noqa: F841 (held until the process exits)
     load_before = os.getloadavg()
 
     configure()
@@ -620,8 +614,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.test import Client
 
     from search.documents import indexable_postings, indexable_programs
-    from search.services import get_backend, index_stats, search_run, search_suggest
-    from tests.benchmarks.search_peers import OrmSearch, TantivySearch
+    from search.services import get_backend, index_stats, search_run
+    from tests.benchmarks.search_peers import OrmSearch
     from tests.benchmarks.search_workload import (
         Corpus,
         build_mix,
@@ -647,18 +641,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.collect()
     gc.freeze()  # the benchmark's own large heap is not the engines' garbage to scan
 
-    log("tantivy: indexing the same documents ...")
-    engine = TantivySearch(TANTIVY_DIR)
-    started_write = time.perf_counter()
-    written = engine.build(corpus)
-    seconds = time.perf_counter() - started_write
-    indexing["tantivy_write"] = {
-        "documents": written,
-        "seconds": round(seconds, 2),
-        "docs_per_s": round(written / seconds),
-        "bytes": engine.size_bytes(),
-    }
-    log(f"  tantivy write: {seconds:.1f} s")
+    engine, indexing["tantivy_write"] = _tantivy_build(corpus)
 
     vocabulary = load_vocabulary(corpus)
     specs = build_mix(vocabulary, args.queries, corpus)
@@ -714,26 +697,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     quality = measure_quality(specs, corpus, {"fts5": fts5_checked, "tantivy": engine.ids, "orm": orm.ids})
     quality["fts5_total_mismatches"] = count_mismatch
 
-    log(f"suggest: {len(prefixes)} prefixes ...")
-    for prefix in prefixes:
-        search_suggest(prefix=prefix)
-    reset_peak()
-    suggest_times, suggest_cpu, suggestions = timed(lambda p: search_suggest(prefix=p), prefixes)
+    suggest = measure_suggest(prefixes)
     phases["suggest"] = rss()["peak_mib"]
-    by_length: dict[str, list[float]] = defaultdict(list)
-    for prefix, ms in zip(prefixes, suggest_times, strict=True):
-        script = "pinyin" if prefix.isascii() else "chinese"
-        by_length[f"{script} {len(prefix)}"].append(ms)
-    suggest = {
-        "all": summary(suggest_times),
-        "cpu": summary(suggest_cpu),
-        "by_prefix": {k: summary(v) for k, v in sorted(by_length.items())},
-        "slowest": [
-            {"prefix": p, "ms": round(ms, 1)}
-            for ms, p in sorted(zip(suggest_times, prefixes, strict=True), reverse=True)[:8]
-        ],
-        "empty": sum(1 for s in suggestions if not s),
-    }
 
     log("memory: a separate process serving the same queries ...")
     memory = {
@@ -784,6 +749,73 @@ def main(argv: Sequence[str] | None = None) -> int:
         "query_mix": [spec_dict(s) for s in specs],
     }
 
+    print_details(specs, results, count_mismatch)
+    print_table(results)
+
+    for run in (latency, diagnostics_runs):
+        for value in run.values():
+            value.pop("_results", None)
+            value.pop("_times", None)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+    print(f"figures written to {RESULTS.relative_to(ROOT)}; total {results['seconds_total']:.0f} s")
+    return 0
+
+
+def _hold_lock() -> Any:
+    """Two runs would rebuild the same files at once: the second waits on var/bench/search.lock."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    lock = (BENCH_DIR / "search.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log("another bench_search.py run holds var/bench/search.lock; waiting for it ...")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
+def _tantivy_build(corpus: Any) -> tuple[Any, dict[str, Any]]:
+    from tests.benchmarks.search_peers import TantivySearch
+
+    log("tantivy: indexing the same documents ...")
+    engine = TantivySearch(TANTIVY_DIR)
+    started_write = time.perf_counter()
+    written = engine.build(corpus)
+    seconds = time.perf_counter() - started_write
+    log(f"  tantivy write: {seconds:.1f} s")
+    return engine, {
+        "documents": written,
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(written / seconds),
+        "bytes": engine.size_bytes(),
+    }
+
+
+def measure_suggest(prefixes: Sequence[str]) -> dict[str, Any]:
+    from search.services import search_suggest
+
+    log(f"suggest: {len(prefixes)} prefixes ...")
+    for prefix in prefixes:
+        search_suggest(prefix=prefix)
+    reset_peak()
+    suggest_times, suggest_cpu, suggestions = timed(lambda p: search_suggest(prefix=p), prefixes)
+    by_length: dict[str, list[float]] = defaultdict(list)
+    for prefix, ms in zip(prefixes, suggest_times, strict=True):
+        script = "pinyin" if prefix.isascii() else "chinese"
+        by_length[f"{script} {len(prefix)}"].append(ms)
+    return {
+        "all": summary(suggest_times),
+        "cpu": summary(suggest_cpu),
+        "by_prefix": {k: summary(v) for k, v in sorted(by_length.items())},
+        "slowest": [
+            {"prefix": p, "ms": round(ms, 1)}
+            for ms, p in sorted(zip(suggest_times, prefixes, strict=True), reverse=True)[:8]
+        ],
+        "empty": sum(1 for s in suggestions if not s),
+    }
+
+
+def print_details(specs: Sequence[Any], results: dict[str, Any], count_mismatch: list[str]) -> None:
+    latency, quality, api_errors = results["latency"], results["quality"], results["api_errors"]
     print()
     print(DEFINITIONS)
     print()
@@ -800,7 +832,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"slowest {name}:",
             [(row["ms"], row["q"], row["sort"], row["division"]) for row in latency[name]["slowest"]],
         )
-    print("slowest suggest:", suggest["slowest"])
+    print("slowest suggest:", results["suggest"]["slowest"])
     print("token-truth mismatches (lowest recall first):")
     for name, rows in quality["token_mismatches"].items():
         print(f"  {name}: {rows[:5]}")
@@ -808,15 +840,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "mean result-set sizes:", quality["mean_result_size"], "empty truths:", quality["empty_truth_queries"]
     )
     print("token truth by query family (queries, empty, median size):", quality["token_truth_by_family"])
-    print_table(results)
-
-    for run in (latency, diagnostics_runs):
-        for value in run.values():
-            value.pop("_results", None)
-            value.pop("_times", None)
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
-    print(f"figures written to {RESULTS.relative_to(ROOT)}; total {results['seconds_total']:.0f} s")
-    return 0
 
 
 def _counts(values: Any) -> dict[str, int]:
