@@ -78,13 +78,6 @@ def suggestion_list(
     return qs.order_by("-score", "id")
 
 
-def suggestion_get(*, user: Any, suggestion_id: int) -> Suggestion:
-    suggestion = suggestion_list(user=user).filter(pk=suggestion_id).first()
-    if suggestion is None:
-        raise NotFound("未找到该建议。")
-    return suggestion
-
-
 def my_suggestions(*, user: Any) -> QuerySet[Suggestion]:
     """A worker's approved suggestions, newest decision first."""
     if role_of(user) != "worker":

@@ -29,7 +29,6 @@ slice, so a kind's candidates are one slice of the matrix.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import threading
@@ -588,6 +587,3 @@ class Catalogue:
             ),
         }
 
-
-def start_ordinal(day: dt.date | None) -> int:
-    return NO_DATE if day is None else day.toordinal()
