@@ -28,8 +28,10 @@ from django.db.models import Q
 from matching.core.features import FEATURE_NAMES
 from matching.core.training import Example, compare
 
-from . import engine, services
+from . import engine
 from .models import ModelVersion, Suggestion
+from .services.jsonable import jsonable
+from .services.versions import model_version_register
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +142,7 @@ class TrainingReport:
     data: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return services.jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 def ranker_train(
@@ -211,7 +213,7 @@ def ranker_train(
         "split": _split_description(comparison.train_size, comparison.holdout_size, holdout_fraction),
         "model": model,
     }
-    version = services.model_version_register(
+    version = model_version_register(
         name=candidate.version,
         kind=ModelVersion.Kind.LEARNED,
         artefact_path=str(path),

@@ -586,4 +586,3 @@ class Catalogue:
                 (self.matrix.data.nbytes + self.matrix.indices.nbytes + self.matrix.indptr.nbytes) / 2**20, 1
             ),
         }
-

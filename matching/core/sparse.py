@@ -31,4 +31,3 @@ def gather_entries(matrix: object, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     positions = np.arange(total) - np.repeat(starts - first, lengths)
     return owner, indices[positions], data[positions]
-

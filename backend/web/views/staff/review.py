@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from backend.common import errors
 from matching.models import Suggestion
-from matching.services import suggestion_annotate, suggestion_bulk_review, suggestion_review
+from matching.services.review import suggestion_annotate, suggestion_bulk_review, suggestion_review
 
 from ... import selectors_staff
 from ...forms_staff import AnnotateForm, BulkReviewForm, QueueFilterForm, ReviewForm

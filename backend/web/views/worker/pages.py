@@ -20,7 +20,7 @@ from backend.common import errors
 from backend.jobs.models import Application
 from backend.jobs.services import application_update
 from matching.selectors import my_suggestions
-from matching.services import recommendations_for_worker
+from matching.services.recommend import recommendations_for_worker
 from training.models import Enrolment
 from training.services import enrolment_set_status
 
