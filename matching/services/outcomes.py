@@ -33,8 +33,6 @@ APPLICATION_OUTCOMES = {
     Application.Status.REJECTED: Suggestion.Outcome.REJECTED_BY_EMPLOYER,
     Application.Status.WITHDRAWN: Suggestion.Outcome.WITHDRAWN,
 }
-
-
 ENROLMENT_OUTCOMES = {
     Enrolment.Status.APPLIED: Suggestion.Outcome.APPLIED,
     Enrolment.Status.ENROLLED: Suggestion.Outcome.ENROLLED,
@@ -61,6 +59,7 @@ def enrolment_outcome(status: str) -> str:
 
 @contextmanager
 def reviewing(suggestion: Suggestion) -> Iterator[None]:
+    """While `suggestion_review` approves `suggestion`, the hooks leave that one to it."""
     token = _under_review.set(suggestion.pk)
     try:
         yield
