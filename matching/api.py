@@ -28,13 +28,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.policies import role_of
 from backend.api.fields import DivisionField, OccupationField
 from backend.api.views import ServiceViewSet
 from backend.workers.api import CertificateHeldInput, SkillHeldInput
 
-from . import selectors, services
+from . import selectors
 from .models import MatchingRun, ModelVersion, Suggestion
+from .policies import can_see_review_details
+from .services import recommend, review, runs, versions
 
 # --- live recommendations and preview ---------------------------------------------------------
 
@@ -46,12 +47,12 @@ class KindField(serializers.ChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", "job | training")
-        super().__init__(choices=services.KINDS, **kwargs)
+        super().__init__(choices=recommend.KINDS, **kwargs)
 
 
 class RecommendationsQuery(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=services.KINDS, default="job")
-    k = serializers.IntegerField(min_value=1, max_value=services.MAX_K, default=20)
+    kind = serializers.ChoiceField(choices=recommend.KINDS, default="job")
+    k = serializers.IntegerField(min_value=1, max_value=recommend.MAX_K, default=20)
 
 
 class RecommendationOutput(serializers.Serializer):
@@ -88,7 +89,7 @@ class WorkerRecommendationsView(APIView):
         query = RecommendationsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         worker = selectors.worker_for_matching(user=request.user, worker_id=worker_id)
-        result = services.recommendations_for_worker(
+        result = recommend.recommendations_for_worker(
             actor=request.user, worker=worker, **query.validated_data
         )
         return Response(RecommendationsOutput(result).data)
@@ -98,7 +99,7 @@ class PreviewInput(serializers.Serializer):
     """An unsaved profile as typed at the window. Gender, ethnicity and identity are not asked."""
 
     kind = KindField(default="job")
-    k = serializers.IntegerField(min_value=1, max_value=services.MAX_K, default=20)
+    k = serializers.IntegerField(min_value=1, max_value=recommend.MAX_K, default=20)
     current_division = DivisionField()
     hukou_division = DivisionField(required=False, allow_null=True)
     preferred_divisions = DivisionField(many=True, required=False)
@@ -123,7 +124,7 @@ class PreviewView(APIView):
     def post(self, request: Request) -> Response:
         data = PreviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.matching_preview(actor=request.user, data=data.validated_data)
+        result = recommend.matching_preview(actor=request.user, data=data.validated_data)
         return Response(RecommendationsOutput(result).data)
 
 
@@ -169,7 +170,7 @@ class SuggestionOutput(serializers.ModelSerializer):
     def to_representation(self, instance: Suggestion) -> dict[str, Any]:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is not None and role_of(request.user) not in ("service_staff", "admin"):
+        if request is not None and not can_see_review_details(request.user):
             for name in self.STAFF_ONLY:
                 data.pop(name, None)
         return data
@@ -190,12 +191,12 @@ class ReviewInput(serializers.Serializer):
     reason_code = serializers.ChoiceField(
         choices=Suggestion.ReasonCode.choices, required=False, allow_blank=True, allow_null=True
     )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=services.NOTE_MAX)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=review.NOTE_MAX)
 
 
 class BulkReviewInput(ReviewInput):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=services.BULK_REVIEW_LIMIT
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=review.BULK_REVIEW_LIMIT
     )
 
 
@@ -204,7 +205,7 @@ class BulkReviewOutput(serializers.Serializer):
 
 
 class AnnotateInput(serializers.Serializer):
-    note = serializers.CharField(max_length=services.NOTE_MAX)
+    note = serializers.CharField(max_length=review.NOTE_MAX)
 
 
 class SuggestionViewSet(ServiceViewSet):
@@ -231,7 +232,7 @@ class SuggestionViewSet(ServiceViewSet):
     def review(self, request: Request, pk: str | None = None) -> Response:
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        suggestion = services.suggestion_review(
+        suggestion = review.suggestion_review(
             actor=request.user, suggestion=self.get_object(), **data.validated_data
         )
         return self.output(suggestion)
@@ -241,7 +242,7 @@ class SuggestionViewSet(ServiceViewSet):
     def annotate(self, request: Request, pk: str | None = None) -> Response:
         data = AnnotateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        suggestion = services.suggestion_annotate(
+        suggestion = review.suggestion_annotate(
             actor=request.user, suggestion=self.get_object(), **data.validated_data
         )
         return self.output(suggestion)
@@ -251,7 +252,7 @@ class SuggestionViewSet(ServiceViewSet):
     def bulk_review(self, request: Request) -> Response:
         data = BulkReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        done = services.suggestion_bulk_review(actor=request.user, **data.validated_data)
+        done = review.suggestion_bulk_review(actor=request.user, **data.validated_data)
         fresh = selectors.suggestion_list(user=request.user).filter(pk__in=[s.pk for s in done])
         return Response(
             {"results": SuggestionOutput(fresh, many=True, context=self.get_serializer_context()).data}
@@ -312,7 +313,7 @@ class MatchingRunViewSet(ServiceViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = MatchingRunInput(data=request.data)
         data.is_valid(raise_exception=True)
-        run = services.matching_run_start(
+        run = runs.matching_run_start(
             actor=request.user,
             kind=data.validated_data["kind"],
             county_codes=data.validated_data.get("county_codes"),
@@ -323,12 +324,12 @@ class MatchingRunViewSet(ServiceViewSet):
     @extend_schema(request=None, responses=MatchingRunOutput)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        return self.output(services.matching_run_cancel(actor=request.user, run=self.get_object()))
+        return self.output(runs.matching_run_cancel(actor=request.user, run=self.get_object()))
 
     @extend_schema(request=None, responses=MatchingRunOutput)
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: str | None = None) -> Response:
-        return self.output(services.matching_run_resume(actor=request.user, run=self.get_object()))
+        return self.output(runs.matching_run_resume(actor=request.user, run=self.get_object()))
 
 
 class ModelVersionOutput(serializers.ModelSerializer):
@@ -350,4 +351,4 @@ class ModelVersionViewSet(ServiceViewSet):
     @extend_schema(request=None, responses=ModelVersionOutput)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str | None = None) -> Response:
-        return self.output(services.model_version_activate(actor=request.user, version=self.get_object()))
+        return self.output(versions.model_version_activate(actor=request.user, version=self.get_object()))

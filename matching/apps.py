@@ -12,11 +12,11 @@ class MatchingConfig(AppConfig):
         from backend.jobs.services import application_status_changed
         from training.services import enrolment_status_changed
 
-        from . import services
+        from .services import outcomes
 
         application_status_changed.connect(
-            services.on_application_status_changed, dispatch_uid="matching.outcomes_for_application"
+            outcomes.on_application_status_changed, dispatch_uid="matching.outcomes_for_application"
         )
         enrolment_status_changed.connect(
-            services.on_enrolment_status_changed, dispatch_uid="matching.outcomes_for_enrolment"
+            outcomes.on_enrolment_status_changed, dispatch_uid="matching.outcomes_for_enrolment"
         )

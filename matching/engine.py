@@ -159,7 +159,7 @@ def current_catalogue() -> tuple[str, Catalogue]:
     is loaded at once when its file is already there (another process built it); otherwise it is
     rebuilt here only once the catalogue in memory is `MATCHING_REBUILD_SECONDS` old, so a busy
     catalogue (new postings every minute) is not refitted again and again. Items that closed in
-    between are dropped when results are shown (services._present).
+    between are dropped when results are shown (`services.recommend._present`).
     """
     with _lock:
         now = time.monotonic()

@@ -26,10 +26,12 @@ import numpy as np
 from django.db.models import Q
 
 from matching.core.features import FEATURE_NAMES
-from matching.core.training import Example, compare
+from matching.core.training import Comparison, Example, compare
 
-from . import engine, services
+from . import engine
 from .models import ModelVersion, Suggestion
+from .services.jsonable import jsonable
+from .services.versions import model_version_register
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +142,7 @@ class TrainingReport:
     data: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return services.jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 def ranker_train(
@@ -157,32 +159,13 @@ def ranker_train(
     active_version, active_ranker = engine.active_model()
     labelled = labelled_examples()
     data = labelled.describe()
-    examples = labelled.examples
-
-    def insufficient(message: str) -> TrainingReport:
-        log.info("train_ranker: %s", message)
-        return TrainingReport("insufficient_data", message, active=active_version.name, data=data)
-
-    if len(examples) < min_examples:
-        return insufficient(f"{len(examples)} labelled suggestions; at least {min_examples} are needed")
-    if len({e.label for e in examples}) < 2:
-        return insufficient("the decisions are all positive or all negative")
-    try:
-        comparison = compare(
-            examples,
-            active_ranker,
-            holdout_fraction=holdout_fraction,
-            model=model,
-            min_gain=min_gain,
-        )
-    except ValueError as exc:  # e.g. the older part holds one class only
-        return insufficient(f"cannot fit on the older decisions: {exc}")
-    groups = int(comparison.candidate_metrics.get("groups", 0))
-    if groups < min_holdout_groups:
-        return insufficient(
-            f"{groups} held-out worker rankings with a relevant item; at least {min_holdout_groups} are needed"
-        )
-
+    compared = _compare(
+        labelled.examples, active_ranker, model, holdout_fraction, min_examples, min_holdout_groups, min_gain
+    )
+    if isinstance(compared, str):
+        log.info("train_ranker: %s", compared)
+        return TrainingReport("insufficient_data", compared, active=active_version.name, data=data)
+    comparison = compared
     candidate = comparison.candidate
     report = TrainingReport(
         "kept",
@@ -199,11 +182,57 @@ def ranker_train(
         report.status = "unchanged"
         report.message = f"{candidate.version} is already stored (the same model from the same decisions)"
         return report
+    version = _store(comparison, active_version, model, holdout_fraction, data, activate=activate)
+    _conclude(report, comparison, version, active_version, activate=activate, min_gain=min_gain)
+    log.info("train_ranker: %s", report.message)
+    return report
 
+
+def _compare(
+    examples: list[Example],
+    active_ranker: Any,
+    model: Literal["hgb", "logistic"],
+    holdout_fraction: float,
+    min_examples: int,
+    min_holdout_groups: int,
+    min_gain: float,
+) -> Comparison | str:
+    """The candidate fitted on the older examples and compared on the newer ones, or why there is
+    too little data to tell."""
+    if len(examples) < min_examples:
+        return f"{len(examples)} labelled suggestions; at least {min_examples} are needed"
+    if len({e.label for e in examples}) < 2:
+        return "the decisions are all positive or all negative"
+    try:
+        comparison = compare(
+            examples,
+            active_ranker,
+            holdout_fraction=holdout_fraction,
+            model=model,
+            min_gain=min_gain,
+        )
+    except ValueError as exc:  # e.g. the older part holds one class only
+        return f"cannot fit on the older decisions: {exc}"
+    groups = int(comparison.candidate_metrics.get("groups", 0))
+    if groups < min_holdout_groups:
+        return f"{groups} held-out worker rankings with a relevant item; at least {min_holdout_groups} are needed"
+    return comparison
+
+
+def _store(
+    comparison: Comparison,
+    active_version: ModelVersion,
+    model: str,
+    holdout_fraction: float,
+    data: dict[str, Any],
+    *,
+    activate: bool,
+) -> ModelVersion:
+    """Save the candidate's artefact and register it (active when better and `activate`)."""
+    candidate = comparison.candidate
     path = engine.artefact_dir() / "rankers" / f"{candidate.version}.joblib"
     path.parent.mkdir(parents=True, exist_ok=True)
     candidate.save(path)
-    better = comparison.better
     metrics = {
         **comparison.candidate_metrics,
         "compared_to": active_version.name,
@@ -211,22 +240,33 @@ def ranker_train(
         "split": _split_description(comparison.train_size, comparison.holdout_size, holdout_fraction),
         "model": model,
     }
-    version = services.model_version_register(
+    return model_version_register(
         name=candidate.version,
         kind=ModelVersion.Kind.LEARNED,
         artefact_path=str(path),
         metrics=metrics,
         trained_on={**data, "train_size": comparison.train_size, "holdout_size": comparison.holdout_size},
-        activate=better and activate,
+        activate=comparison.better and activate,
     )
+
+
+def _conclude(
+    report: TrainingReport,
+    comparison: Comparison,
+    version: ModelVersion,
+    active_version: ModelVersion,
+    *,
+    activate: bool,
+    min_gain: float,
+) -> None:
     metric = comparison.metric
     cand, act = comparison.candidate_metrics[metric], comparison.active_metrics[metric]
-    if better and activate:
+    if comparison.better and activate:
         report.status, report.active = "activated", version.name
         report.message = (
             f"{version.name} activated: {metric} {cand:.4f} against {act:.4f} for {active_version.name}"
         )
-    elif better:
+    elif comparison.better:
         report.message = (
             f"{version.name} is better ({metric} {cand:.4f} against {act:.4f}) but was not activated"
         )
@@ -235,8 +275,6 @@ def ranker_train(
             f"{version.name} stored, not activated: {metric} {cand:.4f} against {act:.4f} "
             f"for {active_version.name} (needs more than +{min_gain})"
         )
-    log.info("train_ranker: %s", report.message)
-    return report
 
 
 def _split_description(train: int, holdout: int, fraction: float) -> str:

@@ -1,7 +1,6 @@
 """Reads for matching: suggestions, runs, model versions and the items they point at.
 
-Visibility: service staff see the suggestions of workers living in their counties, an admin all;
-a worker sees only their own APPROVED suggestions; providers and employers none.
+Who sees what is `matching.policies`: the selectors apply its filters.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from backend.accounts.policies import covered_county_codes, role_of
+from backend.accounts.policies import role_of
 from backend.common.errors import NotFound
 from backend.jobs.models import Posting
 from backend.regions.models import Division
@@ -20,6 +19,7 @@ from backend.workers.selectors import worker_list
 from training.models import Session
 
 from .models import MatchingRun, ModelVersion, Suggestion
+from .policies import can_see_model_versions, visible_runs, visible_suggestions
 
 # --- suggestions -----------------------------------------------------------------------------
 
@@ -40,7 +40,6 @@ def suggestion_list(
     run: int | None = None,
     worker: int | None = None,
 ) -> QuerySet[Suggestion]:
-    role = role_of(user)
     qs = Suggestion.objects.select_related(
         "worker",
         "posting__employer",
@@ -50,14 +49,10 @@ def suggestion_list(
         "model_version",
         "reviewed_by",
     )
-    if role == "admin":
-        pass
-    elif role == "service_staff":
-        qs = qs.filter(worker__current_division_id__in=covered_county_codes(user))
-    elif role == "worker":
-        qs = qs.filter(worker__user=user, status=Suggestion.Status.APPROVED)
-    else:
+    scope = visible_suggestions(user)
+    if scope is None:
         return qs.none()
+    qs = qs.filter(scope)
     if county:
         prefix = _division_prefix(county)
         if prefix is None:
@@ -76,13 +71,6 @@ def suggestion_list(
     if worker is not None:
         qs = qs.filter(worker_id=worker)
     return qs.order_by("-score", "id")
-
-
-def suggestion_get(*, user: Any, suggestion_id: int) -> Suggestion:
-    suggestion = suggestion_list(user=user).filter(pk=suggestion_id).first()
-    if suggestion is None:
-        raise NotFound("未找到该建议。")
-    return suggestion
 
 
 def my_suggestions(*, user: Any) -> QuerySet[Suggestion]:
@@ -162,16 +150,12 @@ def worker_for_matching(*, user: Any, worker_id: int) -> WorkerProfile:
 
 def run_list(*, user: Any) -> QuerySet[MatchingRun]:
     """An admin sees every run; service staff the runs started by anyone of their centre."""
-    role = role_of(user)
     qs = MatchingRun.objects.select_related("started_by", "model_version").order_by("-created_at", "-id")
-    if role == "admin":
-        return qs
-    if role == "service_staff":
-        return qs.filter(started_by__service_centre_id=user.service_centre_id)
-    return qs.none()
+    scope = visible_runs(user)
+    return qs.none() if scope is None else qs.filter(scope)
 
 
 def model_version_list(*, user: Any) -> QuerySet[ModelVersion]:
-    if role_of(user) not in ("admin", "service_staff"):
+    if not can_see_model_versions(user):
         return ModelVersion.objects.none()
     return ModelVersion.objects.order_by("-is_active", "-created_at", "-id")

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from .services import outcomes, runs
 
 
 @shared_task(name="matching.execute_run", acks_late=True, ignore_result=True)
 def execute_run(run_id: int) -> str:
     """A batch run, chunk by chunk; a redelivered task resumes from the run's cursor."""
-    run = services.matching_run_execute(run_id=run_id)
+    run = runs.matching_run_execute(run_id=run_id)
     return run.status if run is not None else "skipped"
 
 
 @shared_task(name="matching.sweep")
 def sweep() -> dict[str, object]:
     """Periodic: suggestion outcomes from applications/enrolments; re-enqueue runs a crash left behind."""
-    return {"outcomes": services.outcomes_sync(), "recovered_runs": services.matching_runs_recover()}
+    return {"outcomes": outcomes.outcomes_sync(), "recovered_runs": runs.matching_runs_recover()}
 
 
 @shared_task(name="matching.train_ranker", ignore_result=False)

@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .models import WorkerProfile
-from .policies import can_see_personal_data as can_see_personal_data  # matching imports it from here
 from .policies import workers_visible_to
 
 

@@ -8,15 +8,17 @@ rankers     BaselineRanker (documented weights), LearnedRanker (HGB or logistic,
 explain     explain(...) -> Explanation
 pathways    pathways(worker, catalogue, job_index, k=3)
 recommend   recommend(worker, ...), recommend_batch(workers, ...)
-metrics     ndcg_at_k, recall_at_k, mrr
+metrics     ndcg_at_k, recall_at_k, mrr (reciprocal rank), from backend.common.ranking_metrics
 training    OUTCOMES, Example, time_split, evaluate, fit_learned, compare
 """
+
+from backend.common.ranking_metrics import ndcg_at_k, recall_at_k
+from backend.common.ranking_metrics import reciprocal_rank as mrr
 
 from .candidates import generate
 from .catalogue import Catalogue
 from .explain import explain
 from .features import FEATURE_NAMES, pairwise
-from .metrics import mrr, ndcg_at_k, recall_at_k
 from .pathways import pathways
 from .rankers import BASELINE_WEIGHTS, BaselineRanker, LearnedRanker
 from .recommend import recommend, recommend_batch

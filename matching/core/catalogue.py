@@ -12,7 +12,7 @@ BLOCK_WEIGHTS entry, so no block drowns the others):
     brand        training brand one-hot (trainings only)
     delivery     "online" (trainings only)
     taught       skills a training teaches (trainings only): where a worker's gap meets a course
-    text         TF-IDF of title + text, segmented by search.analysis (jieba search mode and the
+    text         TF-IDF of title + text, segmented by backend.text.analysis (jieba search mode and the
                  domain dictionary), sublinear tf, min_df=2, max_df=0.5, capped vocabulary
 
 The worker's row in the same space (`worker_vector`) is NOT normalised: held skills weigh
@@ -29,7 +29,6 @@ slice, so a kind's candidates are one slice of the matrix.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import threading
@@ -174,7 +173,21 @@ class Catalogue:
         self.format = FORMAT
         self.version = version
         self.taxonomy = taxonomy
-        # Rows: jobs first, then trainings; within a kind, by grid cell (see _build_grid).
+        items = self._order_rows(items)
+        self._build_vocabularies(items, taxonomy)
+        self._build_skill_and_certificate_arrays(items)
+        self._build_terms(items)
+        self._build_taxonomy_relations(taxonomy)
+        id_blocks = self._id_blocks()
+        text_block = self._fit_text(items, text_min_df, text_max_df, text_max_features)
+        self._build_matrix(id_blocks, text_block)
+        self._build_training_lookups()
+        self._init_derived()
+        return self
+
+    def _order_rows(self, items: Sequence[ItemData]) -> list[ItemData]:
+        """Rows: jobs first, then trainings; within a kind, by grid cell (see _build_grid). Sets the
+        row-order arrays (kinds, ranges, ids, places, cells) and returns the items in row order."""
         nan = float("nan")
         lat = np.array([it.place.lat if it.place else nan for it in items], dtype=np.float64)
         lng = np.array([it.place.lng if it.place else nan for it in items], dtype=np.float64)
@@ -182,21 +195,31 @@ class Catalogue:
         kinds = np.array([KINDS.index(it.kind) for it in items], dtype=np.int8)
         cell = self._build_grid(lat, lng, online)
         order = np.lexsort((np.arange(len(items)), cell, kinds))
-        items = [items[i] for i in order.tolist()]
+        ordered = [items[i] for i in order.tolist()]
         self.cell = cell[order]
-        n = self.n = len(items)
-        self.kinds = np.array([KINDS.index(it.kind) for it in items], dtype=np.int8)
+        self.n = len(ordered)
+        self.kinds = np.array([KINDS.index(it.kind) for it in ordered], dtype=np.int8)
         self.ranges = {
             k: (int(np.searchsorted(self.kinds, i, "left")), int(np.searchsorted(self.kinds, i, "right")))
             for i, k in enumerate(KINDS)
         }
-        self.ids = np.array([it.id for it in items], dtype=np.int64)
+        self.ids = np.array([it.id for it in ordered], dtype=np.int64)
         self.program_ids = np.array(
-            [-1 if it.program_id is None else it.program_id for it in items], dtype=np.int64
+            [-1 if it.program_id is None else it.program_id for it in ordered], dtype=np.int64
         )
-        self.titles = np.array([it.title for it in items], dtype=object)
+        self.titles = np.array([it.title for it in ordered], dtype=object)
+        self.lat, self.lng, self.online = lat[order], lng[order], online[order]
+        self.unit = unit_vectors(self.lat, self.lng)
+        self.has_place = ~np.isnan(self.lat)
+        # Per kind, where each cell's rows start (cells n_grid, n_grid + 1: unknown place, online).
+        self.cell_starts = {
+            k: lo + np.searchsorted(self.cell[lo:hi], np.arange(self.n_grid + 3))
+            for k, (lo, hi) in self.ranges.items()
+        }
+        return ordered
 
-        # -- vocabularies of the id blocks: the taxonomy, plus any id an item mentions ----------
+    def _build_vocabularies(self, items: Sequence[ItemData], taxonomy: TaxonomyData) -> None:
+        """The vocabularies of the id blocks: the taxonomy, plus any id an item mentions."""
         skill_ids = set(taxonomy.skills)
         for info in taxonomy.occupations.values():
             skill_ids.update(info[1])
@@ -222,14 +245,10 @@ class Catalogue:
         )
         self.brands = tuple(sorted(brands))
         self.brand_index = {b: i for i, b in enumerate(self.brands)}
-        n_skills, n_occ, n_cert, n_brand = (
-            len(self.skill_ids),
-            len(self.occupation_ids),
-            len(self.certificate_ids),
-            len(self.brands),
-        )
 
-        # -- per-item arrays --------------------------------------------------------------------
+    def _build_skill_and_certificate_arrays(self, items: Sequence[ItemData]) -> None:
+        """Required/preferred skills (CSR), occupation, certificate and its level per item."""
+        n, n_skills = self.n, len(self.skill_ids)
         si, oi, ci = self.skill_index, self.occupation_index, self.certificate_index
         req_r: list[int] = []
         req_c: list[int] = []
@@ -259,14 +278,10 @@ class Catalogue:
             ],
             dtype=np.int8,
         )
-        self.lat, self.lng, self.online = lat[order], lng[order], online[order]
-        self.unit = unit_vectors(self.lat, self.lng)
-        self.has_place = ~np.isnan(self.lat)
-        # Per kind, where each cell's rows start (cells n_grid, n_grid + 1: unknown place, online).
-        self.cell_starts = {
-            k: lo + np.searchsorted(self.cell[lo:hi], np.arange(self.n_grid + 3))
-            for k, (lo, hi) in self.ranges.items()
-        }
+
+    def _build_terms(self, items: Sequence[ItemData]) -> None:
+        """Wage, lodging, dates, fees, brand and recency per item."""
+        nan = float("nan")
         self.wage_min = np.array(
             [nan if it.wage_min is None else it.wage_min for it in items], dtype=np.float32
         )
@@ -287,35 +302,29 @@ class Catalogue:
             dtype=np.int16,
         )
         stamps = np.array([it.updated.timestamp() if it.updated else nan for it in items], dtype=np.float64)
-        newest = np.nanmax(stamps) if n and not np.all(np.isnan(stamps)) else 0.0
+        newest = np.nanmax(stamps) if self.n and not np.all(np.isnan(stamps)) else 0.0
         age_days = (newest - stamps) / 86400.0
         self.recency = np.where(
             np.isnan(age_days), 0.0, np.exp(-np.maximum(age_days, 0) / RECENCY_DAYS)
         ).astype(np.float32)
 
-        # -- taxonomy relations -----------------------------------------------------------------
+    def _build_taxonomy_relations(self, taxonomy: TaxonomyData) -> None:
+        si, oi = self.skill_index, self.occupation_index
         occ_r: list[int] = []
         occ_c: list[int] = []
         for occ_id, info in taxonomy.occupations.items():
             cols = dict.fromkeys(si[s] for s in info[1])
             occ_r.extend([oi[occ_id]] * len(cols))
             occ_c.extend(cols)
-        self.occ_skills = _csr(occ_r, occ_c, [1.0] * len(occ_r), (n_occ, n_skills))
+        self.occ_skills = _csr(
+            occ_r, occ_c, [1.0] * len(occ_r), (len(self.occupation_ids), len(self.skill_ids))
+        )
         self.occ_n_skills = np.diff(self.occ_skills.indptr).astype(np.int16)
 
-        # -- the shared sparse space ------------------------------------------------------------
-        offsets: dict[str, tuple[int, int]] = {}
-        at = 0
-        for name, width in (
-            ("skill", n_skills),
-            ("occupation", n_occ),
-            ("certificate", n_cert * CERT_COLUMNS),
-            ("brand", n_brand),
-            ("delivery", 1),
-            ("taught", n_skills),
-        ):
-            offsets[name] = (at, at + width)
-            at += width
+    def _id_blocks(self) -> dict[str, sp.csr_matrix]:
+        """The id blocks of the shared sparse space, in column order; sets their offsets."""
+        n, n_occ = self.n, len(self.occupation_ids)
+        n_cert, n_brand = len(self.certificate_ids), len(self.brands)
         skill_block = _normalise_rows(self.required + PREFERRED_SKILL_WEIGHT * self.preferred)
         occ_block = sp.csr_matrix((np.ones(n, np.float32), (np.arange(n), self.occupation)), shape=(n, n_occ))
         has_cert = np.flatnonzero(self.certificate >= 0)
@@ -340,17 +349,35 @@ class Catalogue:
         delivery_block = sp.csr_matrix(
             (np.ones(len(online), np.float32), (online, np.zeros(len(online), int))), shape=(n, 1)
         )
+        blocks = {
+            "skill": skill_block,
+            "occupation": occ_block,
+            "certificate": cert_block,
+            "brand": brand_block,
+            "delivery": delivery_block,
+            "taught": taught_block,
+        }
+        self.offsets = {}
+        at = 0
+        for name, block in blocks.items():
+            self.offsets[name] = (at, at + block.shape[1])
+            at += block.shape[1]
+        return blocks
 
+    def _fit_text(
+        self, items: Sequence[ItemData], min_df: int, max_df: float, max_features: int
+    ) -> sp.csr_matrix:
+        """TF-IDF of title + text; sets the vocabulary and idf (empty when no term survives)."""
         texts = [f"{it.title} {it.text}" for it in items]
         self.vocabulary = {}
         self.idf = np.zeros(0, dtype=np.float32)
-        text_block = sp.csr_matrix((n, 0), dtype=np.float32)
-        for min_df, max_df in ((text_min_df, text_max_df), (1, 1.0)):  # a tiny catalogue may prune every term
+        text_block = sp.csr_matrix((self.n, 0), dtype=np.float32)
+        for min_df_, max_df_ in ((min_df, max_df), (1, 1.0)):  # a tiny catalogue may prune every term
             vectorizer = TfidfVectorizer(
                 analyzer=analyse,
-                min_df=min_df,
-                max_df=max_df,
-                max_features=text_max_features,
+                min_df=min_df_,
+                max_df=max_df_,
+                max_features=max_features,
                 sublinear_tf=True,
                 dtype=np.float32,
             )
@@ -361,29 +388,26 @@ class Catalogue:
             self.vocabulary = {str(t): int(i) for t, i in vectorizer.vocabulary_.items()}
             self.idf = vectorizer.idf_.astype(np.float32)
             break
-        offsets["text"] = (at, at + len(self.vocabulary))
-        self.offsets = offsets
-        self.n_features = at + len(self.vocabulary)
         # Worker text weights (1 + ln tf)·idf are divided by this catalogue constant, so a worker
         # with a typical profile text (~8 distinct words) has a text block of norm about one.
         self.text_scale = float(np.median(self.idf) * math.sqrt(8)) if len(self.idf) else 1.0
+        return text_block
+
+    def _build_matrix(self, id_blocks: dict[str, sp.csr_matrix], text_block: sp.csr_matrix) -> None:
+        """The shared space: the weighted id blocks, then the text block."""
+        at = self.offsets["taught"][1]
+        self.offsets["text"] = (at, at + len(self.vocabulary))
+        self.n_features = at + len(self.vocabulary)
         w = BLOCK_WEIGHTS
         self.matrix = sp.hstack(
-            [
-                w["skill"] * skill_block,
-                w["occupation"] * occ_block,
-                w["certificate"] * cert_block,
-                w["brand"] * brand_block,
-                w["delivery"] * delivery_block,
-                w["taught"] * taught_block,
-                w["text"] * text_block,
-            ],
+            [*(w[name] * block for name, block in id_blocks.items()), w["text"] * text_block],
             format="csr",
             dtype=np.float32,
         )
         self.matrix.sort_indices()
 
-        # -- trainings: what pathways and "far from any venue" read ----------------------------
+    def _build_training_lookups(self) -> None:
+        """What pathways and "far from any venue" read about the trainings."""
         lo, hi = self.ranges["training"]
         self.training_by_skill = sp.csr_matrix(
             self.required[lo:hi].T, dtype=np.float32
@@ -400,8 +424,6 @@ class Catalogue:
             int(c): awarding[self.certificate[lo:hi][awarding] == c]
             for c in np.unique(self.certificate[lo:hi][awarding])
         }  # certificate column -> session offsets (row - first training row)
-        self._init_derived()
-        return self
 
     def _build_grid(self, lat: np.ndarray, lng: np.ndarray, online: np.ndarray) -> np.ndarray:
         """A lat/lng grid over the items' places. Each item gets a cell (or UNKNOWN / ONLINE, the
@@ -587,7 +609,3 @@ class Catalogue:
                 (self.matrix.data.nbytes + self.matrix.indices.nbytes + self.matrix.indptr.nbytes) / 2**20, 1
             ),
         }
-
-
-def start_ordinal(day: dt.date | None) -> int:
-    return NO_DATE if day is None else day.toordinal()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import compress
+from typing import Any
 
 import numpy as np
 
@@ -132,7 +134,7 @@ def explain_rows(
 
     Everything per item or per (worker, skill) is gathered vectorised first (skill names and
     "held" flags of every required/preferred entry, the item facts as Python lists); the loop then
-    only assembles each row's strings and dataclasses."""
+    only assembles each row's strings and dataclasses (`_explain_one`)."""
     cat = catalogue
     rows = np.asarray(rows, dtype=np.int64)
     n = len(rows)
@@ -147,41 +149,9 @@ def explain_rows(
 
     online = cat.online[rows].tolist()
     if distance_km is None or home_km is None:
-        lat, lng = cat.lat[rows].tolist(), cat.lng[rows].tolist()
-        distance_km = [
-            None if on else _nearest_km([w.current, *w.preferred], la, ln)
-            for w, on, la, ln in zip(workers, online, lat, lng, strict=True)
-        ]
-        home_km = [
-            _nearest_km([w.hukou], la, ln) if w.wants_work_near_home and not on else None
-            for w, on, la, ln in zip(workers, online, lat, lng, strict=True)
-        ]
-
-    # Required / preferred skills of every row at once: names, and whether the row's worker
-    # holds them (a distinct-workers × skills table), then per-row slices of plain lists.
-    if taxonomy is cat.taxonomy:
-        names = cat.skill_names
-    else:
-        names = [taxonomy.skill_name(s) for s in cat.skill_ids.tolist()]
-    held_table = np.zeros((len(distinct), len(cat.skill_ids)), dtype=bool)
-    skill_index = cat.skill_index
-    for d, w in enumerate(distinct):
-        cols = [c for c in map(skill_index.get, w.skills) if c is not None]
-        held_table[d, cols] = True
-    req_of, req_cols = gather_rows(cat.required.indptr, cat.required.indices, rows)
-    pref_of, pref_cols = gather_rows(cat.preferred.indptr, cat.preferred.indices, rows)
-    req_names = [names[c] for c in req_cols.tolist()]
-    pref_names = [names[c] for c in pref_cols.tolist()]
-    req_held_np = held_table[owner[req_of], req_cols]
-    req_held, req_lacking = req_held_np.tolist(), (~req_held_np).tolist()
-    pref_held = held_table[owner[pref_of], pref_cols].tolist()
-    span = np.arange(n + 1)
-    req_at = np.searchsorted(req_of, span).tolist()
-    pref_at = np.searchsorted(pref_of, span).tolist()
-
-    certificate_ids = cat.certificate_ids.tolist()
-    occupation_ids = cat.occupation_ids.tolist()
-    certificate_name = taxonomy.certificate_name
+        distance_km, home_km = _distances(workers, cat, rows, online)
+    skills = _RowSkills.gather(cat, taxonomy, rows, distinct, owner)
+    names = _Names(taxonomy, cat.certificate_ids.tolist(), cat.occupation_ids.tolist())
     facts = zip(
         workers,
         is_job.tolist(),
@@ -202,146 +172,263 @@ def explain_rows(
         reasons if reasons is not None else [""] * n,
         strict=True,
     )
-    out = []
-    for i, (
-        worker,
-        job,
-        on,
-        cert_col,
-        need,
-        wmin,
-        wmax,
-        lodging,
-        start,
-        free,
-        subsidised,
-        occ,
-        wanted,
-        km,
-        home,
-        top,
-        reason,
-    ) in enumerate(facts):
-        a, b = req_at[i], req_at[i + 1]
-        required = req_names[a:b]
-        matched = list(compress(required, req_held[a:b]))
-        not_held = list(compress(required, req_lacking[a:b])) if len(matched) < b - a else []
-        a, b = pref_at[i], pref_at[i + 1]
-        if a < b:
-            matched.extend(compress(pref_names[a:b], pref_held[a:b]))
-        wage_min = None if wmin != wmin else int(wmin)  # NaN check without numpy
-        wage_max = None if wmax != wmax else int(wmax)
-        need = need or None
+    return [_explain_one(fact, *skills.of(i), names) for i, fact in enumerate(facts)]
 
-        if cert_col < 0:
-            cert = CertificateFit(None, False, None)
-        else:
-            cert_id = certificate_ids[cert_col]
-            has = cert_id in worker.certificates
-            held_level = worker.certificates.get(cert_id)
-            level_ok: bool | None
-            if not has:
-                level_ok = False
-            elif need is None:
-                level_ok = True
-            elif held_level in (1, 2, 3, 4, 5):
-                level_ok = held_level <= need
-            else:
-                level_ok = None  # held, but no level stated to compare
-            cert = CertificateFit(
-                certificate_name(cert_id),
-                has,
-                level_ok,
-                need,
-                held_level if held_level in (1, 2, 3, 4, 5) else None,
-            )
-        floor = worker.wage_floor if job else None
-        offered_top = wage_max if wage_max is not None else wage_min
-        meets = None if floor is None or offered_top is None else offered_top >= floor
 
-        parts: list[str] = []
-        if job:
-            missing, new = not_held, []
-            if required:
-                if not missing:
-                    parts.append(
-                        f"您具备全部{len(required)}项所需技能" if len(required) > 1 else f"您会{required[0]}"
-                    )
-                elif len(required) > len(missing):
-                    have = len(required) - len(missing)
-                    parts.append(f"您有其中{have}项所需技能,还差{'、'.join(missing[:2])}")
-                elif len(missing) > 2:
-                    parts.append(f"需要{'、'.join(missing[:2])}等技能")
-                else:
-                    parts.append(f"需要会{'、'.join(missing)}")
-            elif wanted > 0:
-                parts.append(f"是您想做的{taxonomy.occupation_name(occupation_ids[occ])}工作")
-            if cert.required:
-                level_text = LEVEL_LABELS.get(need or 0, "")
-                if cert.held and cert.level_ok:
-                    parts.append(f"您持有所需的{cert.required}")
-                elif cert.held:
-                    parts.append(f"需要{cert.required}{level_text}及以上")
-                else:
-                    parts.append(f"需要{cert.required}" + (f"({level_text}及以上)" if level_text else ""))
-            if km is not None:
-                parts.append("就在您附近" if km < 1 else f"距离约{round(km)}公里")  # _km_text
-            if home is not None and (km is None or abs(home - km) > 1):
-                parts.append(f"离家约{round(home)}公里")
-            if floor is not None:
-                if wage_min is not None and wage_min >= floor:
-                    parts.append("月薪不低于您的期望")
-                elif wage_max is not None and wage_max >= floor:
-                    parts.append("月薪最高可达您的期望")
-                elif offered_top is not None:
-                    parts.append("月薪低于您的期望")
-            elif wage_min is not None and wage_max is not None:
-                parts.append(f"月薪{wage_min}-{wage_max}元")
-            if worker.needs_lodging:
-                parts.append("提供住宿" if lodging else "不提供住宿")
+def _distances(
+    workers: Sequence[WorkerData], cat: Catalogue, rows: np.ndarray, online: list[bool]
+) -> tuple[list[float | None], list[float | None]]:
+    """Km to the nearest of the worker's places, and to their home when they want work near it."""
+    lat, lng = cat.lat[rows].tolist(), cat.lng[rows].tolist()
+    distance_km = [
+        None if on else _nearest_km([w.current, *w.preferred], la, ln)
+        for w, on, la, ln in zip(workers, online, lat, lng, strict=True)
+    ]
+    home_km = [
+        _nearest_km([w.hukou], la, ln) if w.wants_work_near_home and not on else None
+        for w, on, la, ln in zip(workers, online, lat, lng, strict=True)
+    ]
+    return distance_km, home_km
+
+
+@dataclass(frozen=True)
+class _Names:
+    taxonomy: TaxonomyData
+    certificate_ids: list[int]  # certificate column -> id
+    occupation_ids: list[int]  # occupation column -> id
+
+    def occupation(self, column: int) -> str:
+        return self.taxonomy.occupation_name(self.occupation_ids[column])
+
+
+@dataclass
+class _RowSkills:
+    """Required / preferred skills of every row at once: names, and whether the row's worker holds
+    them (from a distinct-workers × skills table), as plain lists sliced per row."""
+
+    req_names: list[str]
+    req_held: list[bool]
+    req_lacking: list[bool]
+    req_at: list[int]
+    pref_names: list[str]
+    pref_held: list[bool]
+    pref_at: list[int]
+
+    @classmethod
+    def gather(
+        cls,
+        cat: Catalogue,
+        taxonomy: TaxonomyData,
+        rows: np.ndarray,
+        distinct: Sequence[WorkerData],
+        owner: np.ndarray,
+    ) -> _RowSkills:
+        if taxonomy is cat.taxonomy:
+            names = cat.skill_names
         else:
-            missing, new = [], not_held
-            if reason == "start_business":
-                parts.append("马兰花创业培训,帮您做好创业准备")
-            elif reason == "upgrade_certificate" and cert.required:
-                parts.append(f"可把您的{cert.required}提升到{LEVEL_LABELS.get(need or 0, '更高等级')}")
-            elif reason == "desired_occupation":
-                parts.append(f"是您想做的{taxonomy.occupation_name(occupation_ids[occ])}方向的培训")
-            elif reason == "online_far_from_venue":
-                parts.append("线上学习,不用跑远路")
-            if new and reason != "start_business":
-                parts.append(f"能学到{'、'.join(new[:3])}")
-            if cert.required and not cert.held:
-                parts.append(f"结业可考{cert.required}")
-            if free:
-                parts.append("免费")
-            elif subsidised:
-                parts.append("可享培训补贴")
-            if on and reason != "online_far_from_venue":
-                parts.append("可在线学习")
-            elif km is not None:
-                parts.append(_km_text(km))
-            if start != NO_DATE:
-                day = dt.date.fromordinal(start)
-                parts.append(f"{day.month}月{day.day}日开班")
-        if not parts:
-            parts.append(top[0].label if top else ("这个岗位可能适合您" if job else "这个培训可能适合您"))
-        out.append(
-            Explanation(
-                matched,
-                missing,
-                cert,
-                None if km is None else round(float(km), 1),
-                WageFit(wage_min, wage_max, floor, meets),
-                LodgingFit(worker.needs_lodging, bool(lodging)),
-                top,
-                ",".join(parts) + "。",
-                new,
-                on,
-                None if home is None else round(float(home), 1),
-            )
+            names = [taxonomy.skill_name(s) for s in cat.skill_ids.tolist()]
+        held_table = np.zeros((len(distinct), len(cat.skill_ids)), dtype=bool)
+        skill_index = cat.skill_index
+        for d, w in enumerate(distinct):
+            cols = [c for c in map(skill_index.get, w.skills) if c is not None]
+            held_table[d, cols] = True
+        req_of, req_cols = gather_rows(cat.required.indptr, cat.required.indices, rows)
+        pref_of, pref_cols = gather_rows(cat.preferred.indptr, cat.preferred.indices, rows)
+        req_held = held_table[owner[req_of], req_cols]
+        span = np.arange(len(rows) + 1)
+        return cls(
+            req_names=[names[c] for c in req_cols.tolist()],
+            req_held=req_held.tolist(),
+            req_lacking=(~req_held).tolist(),
+            req_at=np.searchsorted(req_of, span).tolist(),
+            pref_names=[names[c] for c in pref_cols.tolist()],
+            pref_held=held_table[owner[pref_of], pref_cols].tolist(),
+            pref_at=np.searchsorted(pref_of, span).tolist(),
         )
-    return out
+
+    def of(self, i: int) -> tuple[list[str], list[str], list[str]]:
+        """Row i's required skills, the skills it matched (required, then preferred) and the
+        required ones the worker lacks."""
+        a, b = self.req_at[i], self.req_at[i + 1]
+        required = self.req_names[a:b]
+        matched = list(compress(required, self.req_held[a:b]))
+        not_held = list(compress(required, self.req_lacking[a:b])) if len(matched) < b - a else []
+        a, b = self.pref_at[i], self.pref_at[i + 1]
+        if a < b:
+            matched.extend(compress(self.pref_names[a:b], self.pref_held[a:b]))
+        return required, matched, not_held
+
+
+def _explain_one(
+    fact: tuple[Any, ...], required: list[str], matched: list[str], not_held: list[str], names: _Names
+) -> Explanation:
+    (worker, job, on, cert_col, need, wmin, wmax, lodging, start, free, subsidised, occ, wanted, km, home, top,
+     reason) = fact  # fmt: skip
+    wage_min = None if wmin != wmin else int(wmin)  # NaN check without numpy
+    wage_max = None if wmax != wmax else int(wmax)
+    need = need or None
+    cert = _certificate_fit(worker, cert_col, need, names)
+    floor = worker.wage_floor if job else None
+    offered_top = wage_max if wage_max is not None else wage_min
+    meets = None if floor is None or offered_top is None else offered_top >= floor
+    if job:
+        missing, new = not_held, []
+        parts = _job_parts(
+            worker, required, missing, wanted > 0, names.occupation, occ, cert, need, km, home,
+            _wage_text(floor, wage_min, wage_max, offered_top), lodging,
+        )  # fmt: skip
+    else:
+        missing, new = [], not_held
+        parts = _training_parts(
+            reason, new, cert, need, free, subsidised, on, km, start, names.occupation, occ
+        )
+    if not parts:
+        parts.append(top[0].label if top else ("这个岗位可能适合您" if job else "这个培训可能适合您"))
+    return Explanation(
+        matched,
+        missing,
+        cert,
+        None if km is None else round(float(km), 1),
+        WageFit(wage_min, wage_max, floor, meets),
+        LodgingFit(worker.needs_lodging, bool(lodging)),
+        top,
+        ",".join(parts) + "。",
+        new,
+        on,
+        None if home is None else round(float(home), 1),
+    )
+
+
+def _certificate_fit(worker: WorkerData, cert_col: int, need: int | None, names: _Names) -> CertificateFit:
+    if cert_col < 0:
+        return CertificateFit(None, False, None)
+    cert_id = names.certificate_ids[cert_col]
+    has = cert_id in worker.certificates
+    held_level = worker.certificates.get(cert_id)
+    level_ok: bool | None
+    if not has:
+        level_ok = False
+    elif need is None:
+        level_ok = True
+    elif held_level in (1, 2, 3, 4, 5):
+        level_ok = held_level <= need
+    else:
+        level_ok = None  # held, but no level stated to compare
+    return CertificateFit(
+        names.taxonomy.certificate_name(cert_id),
+        has,
+        level_ok,
+        need,
+        held_level if held_level in (1, 2, 3, 4, 5) else None,
+    )
+
+
+def _job_parts(
+    worker: WorkerData,
+    required: list[str],
+    missing: list[str],
+    wanted: bool,
+    occupation_name: Callable[[int], str],
+    occ: int,
+    cert: CertificateFit,
+    need: int | None,
+    km: float | None,
+    home: float | None,
+    wage_text: str | None,
+    lodging: bool,
+) -> list[str]:
+    parts: list[str] = []
+    if required:
+        parts.append(_skills_text(required, missing))
+    elif wanted:
+        parts.append(f"是您想做的{occupation_name(occ)}工作")
+    if cert.required:
+        parts.append(_certificate_text(cert, need))
+    if km is not None:
+        parts.append("就在您附近" if km < 1 else f"距离约{round(km)}公里")  # _km_text
+    if home is not None and (km is None or abs(home - km) > 1):
+        parts.append(f"离家约{round(home)}公里")
+    if wage_text is not None:
+        parts.append(wage_text)
+    if worker.needs_lodging:
+        parts.append("提供住宿" if lodging else "不提供住宿")
+    return parts
+
+
+def _skills_text(required: list[str], missing: list[str]) -> str:
+    if not missing:
+        return f"您具备全部{len(required)}项所需技能" if len(required) > 1 else f"您会{required[0]}"
+    if len(required) > len(missing):
+        have = len(required) - len(missing)
+        return f"您有其中{have}项所需技能,还差{'、'.join(missing[:2])}"
+    if len(missing) > 2:
+        return f"需要{'、'.join(missing[:2])}等技能"
+    return f"需要会{'、'.join(missing)}"
+
+
+def _certificate_text(cert: CertificateFit, need: int | None) -> str:
+    level_text = LEVEL_LABELS.get(need or 0, "")
+    if cert.held and cert.level_ok:
+        return f"您持有所需的{cert.required}"
+    if cert.held:
+        return f"需要{cert.required}{level_text}及以上"
+    return f"需要{cert.required}" + (f"({level_text}及以上)" if level_text else "")
+
+
+def _wage_text(
+    floor: int | None, wage_min: int | None, wage_max: int | None, offered_top: int | None
+) -> str | None:
+    if floor is not None:
+        if wage_min is not None and wage_min >= floor:
+            return "月薪不低于您的期望"
+        if wage_max is not None and wage_max >= floor:
+            return "月薪最高可达您的期望"
+        if offered_top is not None:
+            return "月薪低于您的期望"
+        return None
+    if wage_min is not None and wage_max is not None:
+        return f"月薪{wage_min}-{wage_max}元"
+    return None
+
+
+def _training_parts(
+    reason: str,
+    new: list[str],
+    cert: CertificateFit,
+    need: int | None,
+    free: bool,
+    subsidised: bool,
+    on: bool,
+    km: float | None,
+    start: int,
+    occupation_name: Callable[[int], str],
+    occ: int,
+) -> list[str]:
+    parts: list[str] = []
+    if reason == "start_business":
+        parts.append("马兰花创业培训,帮您做好创业准备")
+    elif reason == "upgrade_certificate" and cert.required:
+        parts.append(f"可把您的{cert.required}提升到{LEVEL_LABELS.get(need or 0, '更高等级')}")
+    elif reason == "desired_occupation":
+        parts.append(f"是您想做的{occupation_name(occ)}方向的培训")
+    elif reason == "online_far_from_venue":
+        parts.append("线上学习,不用跑远路")
+    if new and reason != "start_business":
+        parts.append(f"能学到{'、'.join(new[:3])}")
+    if cert.required and not cert.held:
+        parts.append(f"结业可考{cert.required}")
+    if free:
+        parts.append("免费")
+    elif subsidised:
+        parts.append("可享培训补贴")
+    if on and reason != "online_far_from_venue":
+        parts.append("可在线学习")
+    elif km is not None:
+        parts.append(_km_text(km))
+    if start != NO_DATE:
+        day = dt.date.fromordinal(start)
+        parts.append(f"{day.month}月{day.day}日开班")
+    return parts
 
 
 def explain(

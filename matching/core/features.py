@@ -129,11 +129,28 @@ def pairwise_block(
     if P == 0:
         return X, PairDetails(np.zeros(0), np.zeros(0))
     is_job = cat.kinds[items] == 0
-    is_tr = ~is_job
     if similarity is None:
         similarity = _similarity(block, owners, items, cat)
     X[:, IDX["similarity"]] = np.minimum(np.asarray(similarity, dtype=np.float64), SIMILARITY_CAP)
+    _skill_and_certificate_features(X, block, cat, owners, items, is_job)
+    _occupation_features(X, block, cat, owners, items)
+    details = _place_features(X, block, cat, owners, items)
+    _wage_and_amenity_features(X, block, cat, owners, items, is_job)
+    _start_and_training_features(X, block, cat, owners, items, is_job)
+    return X, details
 
+
+def _skill_and_certificate_features(
+    X: np.ndarray,
+    block: WorkerBlock,
+    cat: Catalogue,
+    owners: np.ndarray,
+    items: np.ndarray,
+    is_job: np.ndarray,
+) -> None:
+    """Coverage of the required/preferred skills, experience, the certificate, "qualified", and
+    for trainings what they would add (new skills, a new or higher certificate, the gap closed)."""
+    is_tr = ~is_job
     required = cat.required[items]
     preferred = cat.preferred[items]
     n_req = cat.n_required[items].astype(np.float64)
@@ -145,15 +162,6 @@ def pairwise_block(
         X[:, IDX["preferred_coverage"]] = np.where(is_job, np.where(n_pref > 0, held_pref / n_pref, 1.0), 0.0)
     years = _row_sums(required, block.years, owners) + _row_sums(preferred, block.years, owners)
     X[:, IDX["experience"]] = np.where(is_job, np.minimum(years, 10.0) / 10.0, 0.0)
-
-    occ = cat.occupation[items]
-    X[:, IDX["occupation_match"]] = block.desired[owners, occ]
-    occ_held = _row_sums(cat.occ_skills[occ], block.held, owners)
-    occ_size = np.minimum(cat.occ_n_skills[occ], 5).astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        X[:, IDX["occupation_skill_overlap"]] = np.where(
-            occ_size > 0, np.minimum(occ_held / occ_size, 1.0), 0.0
-        )
 
     cert = cat.certificate[items]
     need = cat.cert_level[items].astype(np.int16)
@@ -172,6 +180,25 @@ def pairwise_block(
     gap = _row_sums(required, block.gap, owners)
     X[:, IDX["gap_closing"]] = np.where(is_tr, np.minimum(gap, 3.0) / 3.0, 0.0)
 
+
+def _occupation_features(
+    X: np.ndarray, block: WorkerBlock, cat: Catalogue, owners: np.ndarray, items: np.ndarray
+) -> None:
+    occ = cat.occupation[items]
+    X[:, IDX["occupation_match"]] = block.desired[owners, occ]
+    occ_held = _row_sums(cat.occ_skills[occ], block.held, owners)
+    occ_size = np.minimum(cat.occ_n_skills[occ], 5).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        X[:, IDX["occupation_skill_overlap"]] = np.where(
+            occ_size > 0, np.minimum(occ_held / occ_size, 1.0), 0.0
+        )
+
+
+def _place_features(
+    X: np.ndarray, block: WorkerBlock, cat: Catalogue, owners: np.ndarray, items: np.ndarray
+) -> PairDetails:
+    """Proximity to the worker's places and, for a worker who wants work near home, to home; the
+    distances (km, NaN online or unknown) are returned as the pairs' details."""
     online = cat.online[items]
     units = cat.unit[items]
     best = nearest_chord2(units, block.places[owners])
@@ -182,7 +209,17 @@ def pairwise_block(
     home_best = nearest_chord2(units, home[:, None, :])
     home_km = np.where(np.isinf(home_best) | online, np.nan, chord_to_km(np.sqrt(home_best)))
     X[:, IDX["home_proximity"]] = np.where(wants_home, _proximity(home_km, online), 0.0)
+    return PairDetails(distance_km=km, home_km=np.where(wants_home, home_km, np.nan))
 
+
+def _wage_and_amenity_features(
+    X: np.ndarray,
+    block: WorkerBlock,
+    cat: Catalogue,
+    owners: np.ndarray,
+    items: np.ndarray,
+    is_job: np.ndarray,
+) -> None:
     floor = block.floor[owners].astype(np.float64)
     wmin = cat.wage_min[items].astype(np.float64)
     wmax = cat.wage_max[items].astype(np.float64)
@@ -199,6 +236,16 @@ def pairwise_block(
     X[:, IDX["meals_fit"]] = np.where(is_job & block.needs_meals[owners], cat.meals[items], 1.0)
     X[:, IDX["couple_room_fit"]] = np.where(is_job & block.needs_couple[owners], cat.couple_rooms[items], 1.0)
 
+
+def _start_and_training_features(
+    X: np.ndarray,
+    block: WorkerBlock,
+    cat: Catalogue,
+    owners: np.ndarray,
+    items: np.ndarray,
+    is_job: np.ndarray,
+) -> None:
+    is_tr = ~is_job
     available = block.available[owners].astype(np.int64)
     start = cat.start[items].astype(np.int64)
     known = (available != NO_DATE) & (start != NO_DATE)
@@ -210,10 +257,9 @@ def pairwise_block(
     fee = cat.fee[items].astype(np.float64)
     cost = np.where(cat.free[items], 1.0, np.where(cat.subsidised[items], 0.8, 0.5 / (1.0 + fee / 1000.0)))
     X[:, IDX["free_or_subsidised"]] = np.where(is_tr, cost, 0.0)
-    X[:, IDX["online"]] = online
+    X[:, IDX["online"]] = cat.online[items]
     X[:, IDX["recency"]] = cat.recency[items]
     X[:, IDX["is_training"]] = is_tr
-    return X, PairDetails(distance_km=km, home_km=np.where(wants_home, home_km, np.nan))
 
 
 def pairwise(

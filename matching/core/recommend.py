@@ -60,19 +60,12 @@ def recommend_block(
     cat = catalogue
     found = generate_block(block, cat, kind=kind, k=max(candidates, k), chunk=chunk)
     sizes = np.array([len(items) for items, _ in found], dtype=np.int64)
-    bounds = np.concatenate([[0], np.cumsum(sizes)])
     owners = np.repeat(np.arange(block.size), sizes)
     items = np.concatenate([c[0] for c in found]) if found else np.zeros(0, np.int64)
     sims = np.concatenate([c[1] for c in found]) if found else np.zeros(0, np.float32)
     X, details = pairwise_block(block, cat, owners, items, sims)
     scores = ranker.score(X) if len(X) else np.zeros(0)
-
-    # Each worker's k best pairs, best first, ties by item row: one sort of the block's pairs by
-    # (worker, -score, item), then the first k of each worker.
-    order = np.lexsort((items, -scores, owners))
-    rank_in_owner = np.arange(len(order)) - bounds[owners[order]]
-    top_rows = order[rank_in_owner < k]
-    ends = np.cumsum(np.minimum(sizes, max(k, 0))).tolist()
+    top_rows, ends = _top_k(owners, items, scores, sizes, k)
     top_owner = owners[top_rows]
     top_items = items[top_rows]
     top_X = X[top_rows]
@@ -97,27 +90,72 @@ def recommend_block(
                 home_km=[None if d != d else d for d in details.home_km[top_rows].tolist()],
             )
         )
-
-    # Pathways for every job of the block not yet qualified for, in one vectorised pass.
     paths: dict[int, list[Pathway]] = {}
     if kind == "job" and with_pathways:
-        unqualified = np.flatnonzero(~qualified)
-        if len(unqualified):
-            found_paths = pathways_block(
-                block, top_owner[unqualified], cat, top_items[unqualified], k=pathways_k
-            )
-            paths = {p: found for p, found in zip(unqualified.tolist(), found_paths, strict=True) if found}
-            for p in paths:
-                explanation = explained[p]
-                if explanation is not None:
-                    explanation.summary = explanation.summary.rstrip("。") + ",有培训可以帮您补上差距。"
+        paths = _pathways_of_unqualified(block, cat, top_owner, top_items, qualified, explained, pathways_k)
+    recs = _recommendations(
+        kind,
+        cat.ids[top_items].tolist(),
+        scores[top_rows].tolist(),
+        top_X,
+        qualified,
+        explained,
+        paths,
+        reasons,
+    )
+    return _per_worker(recs, ends)
 
-    top_scores = scores[top_rows].tolist()
-    top_ids = cat.ids[top_items].tolist()
+
+def _top_k(
+    owners: np.ndarray, items: np.ndarray, scores: np.ndarray, sizes: np.ndarray, k: int
+) -> tuple[np.ndarray, list[int]]:
+    """Each worker's k best pairs, best first, ties by item row: one sort of the block's pairs by
+    (worker, -score, item), then the first k of each worker. Returns the pair indices and where
+    each worker's part ends."""
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    order = np.lexsort((items, -scores, owners))
+    rank_in_owner = np.arange(len(order)) - bounds[owners[order]]
+    top_rows = order[rank_in_owner < k]
+    ends = np.cumsum(np.minimum(sizes, max(k, 0))).tolist()
+    return top_rows, ends
+
+
+def _pathways_of_unqualified(
+    block: WorkerBlock,
+    cat: Catalogue,
+    top_owner: np.ndarray,
+    top_items: np.ndarray,
+    qualified: np.ndarray,
+    explained: list[Explanation | None],
+    pathways_k: int,
+) -> dict[int, list[Pathway]]:
+    """Pathways for every job of the block not yet qualified for, in one vectorised pass; the
+    explanation of a job with pathways says so."""
+    unqualified = np.flatnonzero(~qualified)
+    if not len(unqualified):
+        return {}
+    found_paths = pathways_block(block, top_owner[unqualified], cat, top_items[unqualified], k=pathways_k)
+    paths = {p: found for p, found in zip(unqualified.tolist(), found_paths, strict=True) if found}
+    for p in paths:
+        explanation = explained[p]
+        if explanation is not None:
+            explanation.summary = explanation.summary.rstrip("。") + ",有培训可以帮您补上差距。"
+    return paths
+
+
+def _recommendations(
+    kind: Kind,
+    top_ids: list[int],
+    top_scores: list[float],
+    top_X: np.ndarray,
+    qualified: np.ndarray,
+    explained: list[Explanation | None],
+    paths: dict[int, list[Pathway]],
+    reasons: list[str],
+) -> list[Recommendation]:
     top_rows_X = np.round(top_X, 5).tolist()  # logged with a stored suggestion: 5 decimals do
-    is_job = kind == "job"
-    flags: list[bool | None] = qualified.tolist() if is_job else [None] * len(top_rows)
-    recs = [
+    flags: list[bool | None] = qualified.tolist() if kind == "job" else [None] * len(top_ids)
+    return [
         Recommendation(
             kind,
             top_ids[p],
@@ -129,8 +167,12 @@ def recommend_block(
             flags[p],
             tuple(top_rows_X[p]),
         )
-        for p in range(len(top_rows))
+        for p in range(len(top_ids))
     ]
+
+
+def _per_worker(recs: list[Recommendation], ends: list[int]) -> list[list[Recommendation]]:
+    """Cut the block's recommendations into each worker's list and number their ranks."""
     out: list[list[Recommendation]] = []
     start = 0
     for end in ends:

@@ -26,7 +26,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .metrics import mrr, ndcg_at_k, recall_at_k
+from backend.common.ranking_metrics import ndcg_at_k, recall_at_k, reciprocal_rank
+
 from .rankers import LearnedRanker, Ranker
 
 
@@ -129,7 +130,7 @@ def evaluate(ranker: Ranker, grouped: Grouped | Sequence[Example], *, k: int = 1
         ranked = relevance[order]
         ndcg.append(ndcg_at_k(ranked, k))
         recall.append(recall_at_k(ranked, k))
-        rr.append(mrr(ranked))
+        rr.append(reciprocal_rank(ranked))
     mean = lambda xs: float(np.mean(xs)) if xs else 0.0  # noqa: E731
     return {f"ndcg@{k}": mean(ndcg), f"recall@{k}": mean(recall), "mrr": mean(rr), "groups": float(len(ndcg))}
 

@@ -75,6 +75,52 @@ def _units(places: Sequence[Sequence[Place | None]], width: int) -> np.ndarray:
 def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind | None = None) -> WorkerBlock:
     """`kind="job"` skips the "far from any venue" check (it only concerns trainings)."""
     cat = catalogue
+    held, years, gap, desired, cert_level = _profile_tables(workers, cat)
+    place_units, reach_units, home, limits = _place_arrays(workers)
+    max_chord2 = np.where(
+        np.isinf(limits), np.inf, km_to_chord(np.where(np.isinf(limits), 0, limits)) ** 2
+    ).astype(np.float32)
+    floor = np.array([np.nan if w.wage_floor is None else w.wage_floor for w in workers], dtype=np.float32)
+    available = np.array(
+        [NO_DATE if w.available_from is None else w.available_from.toordinal() for w in workers],
+        dtype=np.int32,
+    )
+    far = _far_from_venues(workers, cat, reach_units, kind)
+    cell_state, cell_prox = _cell_tables(cat, reach_units, limits)
+    return WorkerBlock(
+        workers=workers,
+        vectors=_vectors(workers, cat, gap, desired, cert_level, far),
+        held=held,
+        years=years,
+        gap=gap,
+        desired=desired,
+        cert_level=cert_level,
+        places=place_units,
+        reach=reach_units,
+        home=home,
+        max_chord2=max_chord2,
+        floor=floor,
+        needs_lodging=np.array([w.needs_lodging for w in workers], bool),
+        needs_meals=np.array([w.needs_meals for w in workers], bool),
+        needs_couple=np.array([w.needs_couple_room for w in workers], bool),
+        available=available,
+        business=np.array([w.wants_to_start_business for w in workers], bool),
+        far=far,
+        cell_state=cell_state,
+        cell_prox=cell_prox,
+        cell_table=np.where(
+            cell_state == CELL_IN,
+            cell_prox,
+            np.where(cell_state == CELL_OUT, -1.0, BORDER_OFFSET + cell_prox),
+        ).astype(np.float32),
+    )
+
+
+def _profile_tables(
+    workers: Sequence[WorkerData], cat: Catalogue
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The dense B × skills (held, years, gap), B × occupations (desired) and B × certificates
+    (level) tables."""
     n = len(workers)
     n_skills, n_occ, n_cert = len(cat.skill_ids), len(cat.occupation_ids), len(cat.certificate_ids)
     held = np.zeros((n, n_skills), np.float32)
@@ -102,7 +148,12 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
     if desired.any():
         wanted = sp.csr_matrix(desired.astype(np.float32)) @ cat.occ_skills
         gap = (np.asarray(wanted.todense()) > 0).astype(np.float32) * (1.0 - held)
+    return held, years, gap, desired, cert_level
 
+
+def _place_arrays(workers: Sequence[WorkerData]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Unit vectors of the places (current, preferred), the reach (places + hukou for a worker who
+    wants work near home) and home; the commute limit in km (inf: none or relocating)."""
     places = [[w.current, *w.preferred] for w in workers]
     reach = [
         [*row, w.hukou if w.wants_work_near_home else None] for row, w in zip(places, workers, strict=True)
@@ -118,17 +169,15 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
         ],
         dtype=np.float64,
     )
-    max_chord2 = np.where(
-        np.isinf(limits), np.inf, km_to_chord(np.where(np.isinf(limits), 0, limits)) ** 2
-    ).astype(np.float32)
-    floor = np.array([np.nan if w.wage_floor is None else w.wage_floor for w in workers], dtype=np.float32)
-    available = np.array(
-        [NO_DATE if w.available_from is None else w.available_from.toordinal() for w in workers],
-        dtype=np.int32,
-    )
+    return place_units, reach_units, home, limits
 
+
+def _far_from_venues(
+    workers: Sequence[WorkerData], cat: Catalogue, reach_units: np.ndarray, kind: Kind | None
+) -> np.ndarray:
+    """No offline training venue within the commute limit (or FAR_FROM_VENUE_KM) of any reach place."""
     far = np.array([w.far_from_venues for w in workers], dtype=bool)
-    if kind != "job" and n:
+    if kind != "job" and len(workers):
         has_place = ~np.isnan(reach_units[:, :, 0])
         radius = np.array(
             [FAR_FROM_VENUE_KM if w.max_commute_km is None else float(w.max_commute_km) for w in workers]
@@ -139,84 +188,104 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
             far |= has_place.any(axis=1) & (nearest > km_to_chord(radius) ** 2)
         else:
             far |= has_place.any(axis=1)
+    return far
 
-    cell_state, cell_prox = _cell_tables(cat, reach_units, limits)
 
-    # -- rows in the sparse space -------------------------------------------------------------
+def _vectors(
+    workers: Sequence[WorkerData],
+    cat: Catalogue,
+    gap: np.ndarray,
+    desired: np.ndarray,
+    cert_level: np.ndarray,
+    far: np.ndarray,
+) -> sp.csr_matrix:
+    """The workers' rows in the catalogue's sparse space (B × n_features)."""
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
-    s0 = cat.offsets["skill"][0]
-    g0 = cat.offsets["taught"][0]
-    o0 = cat.offsets["occupation"][0]
-    c0 = cat.offsets["certificate"][0]
-    b0, b1 = cat.offsets["brand"]
-    d0 = cat.offsets["delivery"][0]
-    t0 = cat.offsets["text"][0]
-    malanhua = cat.brand_index.get(MALANHUA)
     gap_rows, gap_cols = np.nonzero(gap)
     gap_by_worker: dict[int, list[int]] = {}
     for b, col in zip(gap_rows.tolist(), gap_cols.tolist(), strict=True):
         gap_by_worker.setdefault(b, []).append(col)
+    at = _Offsets.of(cat)
     for b, w in enumerate(workers):
-        entry: dict[int, float] = {}
-        for s, h in w.skills.items():
-            col = si.get(s)
-            if col is not None:
-                entry[s0 + col] = skill_weight(h.years or 0, h.level)
-        for col in gap_by_worker.get(b, ()):
-            entry[g0 + col] = GAP_SKILL_WEIGHT
-        for col in np.flatnonzero(desired[b]).tolist():
-            entry[o0 + col] = 1.0
-        for col in np.flatnonzero(cert_level[b]).tolist():
-            base = c0 + col * CERT_COLUMNS
-            entry[base] = 1.0
-            level = int(cert_level[b, col])
-            if level != HELD_NO_LEVEL:
-                for at_least in range(level, 6):
-                    entry[base + at_least] = 1.0
-        if w.wants_to_start_business and malanhua is not None and b0 + malanhua < b1:
-            entry[b0 + malanhua] = 1.0
-        if far[b]:
-            entry[d0] = 1.0
-        for col, value in cat.text_weights(w.text).items() if w.text else ():
-            entry[t0 + col] = value
+        entry = _entry(w, cat, at, gap_by_worker.get(b, ()), desired[b], cert_level[b], bool(far[b]))
         rows.extend([b] * len(entry))
         cols.extend(entry.keys())
         vals.extend(entry.values())
     vectors = sp.csr_matrix(
         (np.asarray(vals, np.float32), (np.asarray(rows, np.int64), np.asarray(cols, np.int64))),
-        shape=(n, cat.n_features),
+        shape=(len(workers), cat.n_features),
         dtype=np.float32,
     )
     vectors.sort_indices()
-    return WorkerBlock(
-        workers=workers,
-        vectors=vectors,
-        held=held,
-        years=years,
-        gap=gap,
-        desired=desired,
-        cert_level=cert_level,
-        places=place_units,
-        reach=reach_units,
-        home=home,
-        max_chord2=max_chord2,
-        floor=floor,
-        needs_lodging=np.array([w.needs_lodging for w in workers], bool),
-        needs_meals=np.array([w.needs_meals for w in workers], bool),
-        needs_couple=np.array([w.needs_couple_room for w in workers], bool),
-        available=available,
-        business=np.array([w.wants_to_start_business for w in workers], bool),
-        far=far,
-        cell_state=cell_state,
-        cell_prox=cell_prox,
-        cell_table=np.where(
-            cell_state == CELL_IN,
-            cell_prox,
-            np.where(cell_state == CELL_OUT, -1.0, BORDER_OFFSET + cell_prox),
-        ).astype(np.float32),
-    )
+    return vectors
+
+
+@dataclass(frozen=True)
+class _Offsets:
+    """Where each block of the sparse space starts (and the Malanhua brand column, if any)."""
+
+    skill: int
+    taught: int
+    occupation: int
+    certificate: int
+    brand: tuple[int, int]
+    delivery: int
+    text: int
+    malanhua: int | None
+
+    @classmethod
+    def of(cls, cat: Catalogue) -> _Offsets:
+        o = cat.offsets
+        return cls(
+            skill=o["skill"][0],
+            taught=o["taught"][0],
+            occupation=o["occupation"][0],
+            certificate=o["certificate"][0],
+            brand=o["brand"],
+            delivery=o["delivery"][0],
+            text=o["text"][0],
+            malanhua=cat.brand_index.get(MALANHUA),
+        )
+
+
+def _entry(
+    w: WorkerData,
+    cat: Catalogue,
+    at: _Offsets,
+    gap_cols: Sequence[int],
+    desired: np.ndarray,
+    cert_level: np.ndarray,
+    far: bool,
+) -> dict[int, float]:
+    """One worker's row: column -> weight (held skills, gap skills, desired occupations,
+    certificates at their level and above, Malanhua for a would-be founder, far, text)."""
+    entry: dict[int, float] = {}
+    si = cat.skill_index
+    for s, h in w.skills.items():
+        col = si.get(s)
+        if col is not None:
+            entry[at.skill + col] = skill_weight(h.years or 0, h.level)
+    for col in gap_cols:
+        entry[at.taught + col] = GAP_SKILL_WEIGHT
+    for col in np.flatnonzero(desired).tolist():
+        entry[at.occupation + col] = 1.0
+    for col in np.flatnonzero(cert_level).tolist():
+        base = at.certificate + col * CERT_COLUMNS
+        entry[base] = 1.0
+        level = int(cert_level[col])
+        if level != HELD_NO_LEVEL:
+            for at_least in range(level, 6):
+                entry[base + at_least] = 1.0
+    b0, b1 = at.brand
+    if w.wants_to_start_business and at.malanhua is not None and b0 + at.malanhua < b1:
+        entry[b0 + at.malanhua] = 1.0
+    if far:
+        entry[at.delivery] = 1.0
+    for col, value in cat.text_weights(w.text).items() if w.text else ():
+        entry[at.text + col] = value
+    return entry
 
 
 def _cell_tables(cat: Catalogue, reach: np.ndarray, limits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

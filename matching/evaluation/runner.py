@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from backend.common.isolated_db import isolated_database
-from matching.core.metrics import mrr, ndcg_at_k, recall_at_k
+from backend.common.ranking_metrics import ndcg_at_k, recall_at_k, reciprocal_rank
 
 K = 10
 FETCH = 50  # ranked items read per worker and kind: MRR looks this deep
@@ -271,7 +271,7 @@ def score(ranking: Sequence[str], grades: Mapping[str, int], k: int = K) -> dict
     return {
         f"ndcg@{k}": ndcg_at_k(ranked, k, judged=judged),
         f"recall@{k}": recall_at_k(ranked, k, judged=judged),
-        "mrr": mrr(ranked),
+        "mrr": reciprocal_rank(ranked),
     }
 
 

@@ -47,10 +47,11 @@ from django.utils import timezone  # noqa: E402
 from backend.common.isolated_db import isolated_database  # noqa: E402
 from backend.demo.generator import DemoSizes  # noqa: E402
 from backend.demo.services import demo_seed  # noqa: E402
-from matching import engine, learning, services  # noqa: E402
+from matching import engine, learning  # noqa: E402
 from matching.core.rankers import BaselineRanker, LearnedRanker  # noqa: E402
 from matching.evaluation.runner import evaluate  # noqa: E402
 from matching.models import Suggestion  # noqa: E402
+from matching.services import runs  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench"
 EVAL_SET = ROOT / "matching" / "evaluation" / "eval_set.json"
@@ -188,8 +189,8 @@ def main() -> None:
         demo_seed(seed=args.seed, sizes=DemoSizes.for_scale(args.scale))
         figures["seed_s"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
-        run = services.matching_run_create(kind="both", county_codes=None)
-        run = services.matching_run_execute(run_id=run.pk)
+        run = runs.matching_run_create(kind="both", county_codes=None)
+        run = runs.matching_run_execute(run_id=run.pk)
         if run is None or run.status != "succeeded":
             raise SystemExit(f"batch run failed: {run and run.error}")
         figures["batch"] = {"workers": run.processed_workers, "suggestions": run.suggestions_created,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from matching import services
 from matching.models import Suggestion
+from matching.services import review
 
 from .conftest import DESKTOP, PHONE, log_in
 from .test_staff_review import reviewed_world  # noqa: F401  (the fixture)
@@ -26,7 +26,7 @@ def test_staff_screenshots(browser, live_server, reviewed_world):  # noqa: F811
     # Some decisions, so the dashboard has figures.
     for n, suggestion in enumerate(Suggestion.objects.filter(kind="job", worker__user__isnull=False)[:2]):
         decision = {"decision": "approve"} if n == 0 else {"decision": "reject", "reason_code": "too_far"}
-        services.suggestion_review(actor=staff, suggestion=suggestion, **decision)
+        review.suggestion_review(actor=staff, suggestion=suggestion, **decision)
     first = Suggestion.objects.filter(status="pending").order_by("-score", "id").first()
     for size_name, size in (("360", PHONE), ("1280", DESKTOP)):
         context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=size)

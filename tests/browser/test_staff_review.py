@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from matching import engine, services
+from matching import engine
 from matching.models import Suggestion
+from matching.services import runs
 from tests.matching.world import X, build_world
 
 from .conftest import PASSWORD, log_in
@@ -25,8 +26,8 @@ def reviewed_world(settings, tmp_path):  # type: ignore[no-untyped-def]
         if user is not None:
             user.set_password(PASSWORD)
             user.save()
-    run = services.matching_run_create(kind="both", county_codes=[X], started_by=world.user("staff_x"))
-    services.matching_run_execute(run_id=run.pk)
+    run = runs.matching_run_create(kind="both", county_codes=[X], started_by=world.user("staff_x"))
+    runs.matching_run_execute(run_id=run.pk)
     yield world
     engine.reset()
 

@@ -268,9 +268,9 @@ def test_runs_start_show_progress_and_finish(django_capture_on_commit_callbacks)
 
 def test_model_versions_are_listed_with_metrics_and_only_an_admin_switches():
     world = build_world()
-    from matching import services
+    from matching.services import versions
 
-    services.model_version_register(
+    versions.model_version_register(
         name="learned-test", kind="learned", artefact_path="/nonexistent.joblib",
         metrics={"ndcg@10": 0.61, "recall@10": 0.55, "mrr": 0.5, "split": "time"}, trained_on={"examples": 1200},
     )  # fmt: skip

@@ -12,10 +12,10 @@ from backend.common.errors import Conflict, PermissionDenied
 from backend.jobs.models import Application, Posting
 from backend.jobs.services import application_update
 from backend.workers.models import WorkerProfile
-from matching import services
 from matching.core.features import FEATURE_NAMES
 from matching.core.rankers import BASELINE_VERSION, BaselineRanker
 from matching.models import MatchingRun, Suggestion, SuggestionEvent
+from matching.services import outcomes, review, runs
 from tests import factories as f
 
 from .world import X, Y, build_world, give_skills, occ
@@ -34,7 +34,7 @@ def _more_cooks(n: int) -> list[WorkerProfile]:
 
 
 def _run(actor, kind="both", county_codes=None) -> MatchingRun:
-    run = services.matching_run_start(actor=actor, kind=kind, county_codes=county_codes)
+    run = runs.matching_run_start(actor=actor, kind=kind, county_codes=county_codes)
     run.refresh_from_db()
     return run
 
@@ -82,8 +82,8 @@ def test_workers_who_did_not_consent_to_data_processing_are_not_batch_matched():
     world = build_world()
     world.workers["worker_c"].consent_data_processing = False
     world.workers["worker_c"].save()
-    run = services.matching_run_create(kind="job", county_codes=[X])
-    services.matching_run_execute(run_id=run.pk)
+    run = runs.matching_run_create(kind="job", county_codes=[X])
+    runs.matching_run_execute(run_id=run.pk)
     assert not Suggestion.objects.filter(worker=world.workers["worker_c"]).exists()
     assert Suggestion.objects.filter(worker=world.workers["worker_a"]).exists()
 
@@ -91,20 +91,20 @@ def test_workers_who_did_not_consent_to_data_processing_are_not_batch_matched():
 def test_running_twice_is_idempotent_and_leaves_reviewed_suggestions_alone():
     world = build_world()
     _more_cooks(3)
-    first = services.matching_run_create(kind="both", county_codes=None)
-    services.matching_run_execute(run_id=first.pk, chunk_size=2)
+    first = runs.matching_run_create(kind="both", county_codes=None)
+    runs.matching_run_execute(run_id=first.pk, chunk_size=2)
     count = Suggestion.objects.count()
     a = world.workers["worker_a"]
     approved = Suggestion.objects.get(worker=a, posting=world.postings["cook_x"])
-    services.suggestion_review(actor=world.user("staff_x"), suggestion=approved, decision="approve")
+    review.suggestion_review(actor=world.user("staff_x"), suggestion=approved, decision="approve")
     rejected = Suggestion.objects.filter(worker=a, kind="training").first()
-    services.suggestion_review(
+    review.suggestion_review(
         actor=world.user("staff_x"), suggestion=rejected, decision="reject", reason_code="too_far"
     )
     reviewed_before = {pk: row for pk, row in _snapshot().items() if pk in (approved.pk, rejected.pk)}
 
-    second = services.matching_run_create(kind="both", county_codes=None)
-    second = services.matching_run_execute(run_id=second.pk, chunk_size=2)
+    second = runs.matching_run_create(kind="both", county_codes=None)
+    second = runs.matching_run_execute(run_id=second.pk, chunk_size=2)
     assert second.status == "succeeded"
     assert Suggestion.objects.count() == count
     assert second.suggestions_created == 0
@@ -121,23 +121,23 @@ def test_running_twice_is_idempotent_and_leaves_reviewed_suggestions_alone():
 def test_a_run_resumes_from_its_cursor_after_a_crash():
     build_world()
     _more_cooks(4)
-    reference = services.matching_run_create(kind="job", county_codes=[X])
-    services.matching_run_execute(run_id=reference.pk, chunk_size=2)
+    reference = runs.matching_run_create(kind="job", county_codes=[X])
+    runs.matching_run_execute(run_id=reference.pk, chunk_size=2)
     expected = {(s.worker_id, s.posting_id) for s in Suggestion.objects.all()}
-    ids = list(services.run_workers(reference).order_by("pk").values_list("pk", flat=True))
+    ids = list(runs.run_workers(reference).order_by("pk").values_list("pk", flat=True))
     assert len(ids) == 6
 
     # Given a run that crashed after its first chunk: that chunk's suggestions committed with
     # the cursor at its last worker, the rest not, and the run left "running" by a dead worker.
     Suggestion.objects.exclude(worker_id__in=ids[:2]).delete()
-    run = services.matching_run_create(kind="job", county_codes=[X])
+    run = runs.matching_run_create(kind="job", county_codes=[X])
     MatchingRun.objects.filter(pk=run.pk).update(
         status="running", cursor=ids[1], processed_workers=2, started_at=timezone.now() - dt.timedelta(hours=1),
         updated_at=timezone.now() - dt.timedelta(hours=1),
     )  # fmt: skip
 
     # When it is executed again (a redelivered task, or the sweep), it goes on from the cursor.
-    resumed = services.matching_run_execute(run_id=run.pk, chunk_size=2)
+    resumed = runs.matching_run_execute(run_id=run.pk, chunk_size=2)
     assert resumed.status == "succeeded"
     assert resumed.processed_workers == 6
     assert resumed.cursor == ids[-1]
@@ -150,7 +150,7 @@ def test_a_failed_chunk_rolls_back_and_the_run_can_be_resumed(
 ):
     world = build_world()
     _more_cooks(3)
-    real = services.recommend_batch
+    real = runs.recommend_batch
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -159,21 +159,21 @@ def test_a_failed_chunk_rolls_back_and_the_run_can_be_resumed(
             raise RuntimeError("worker lost")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "recommend_batch", flaky)
-    run = services.matching_run_create(kind="job", county_codes=[X])
-    run = services.matching_run_execute(run_id=run.pk, chunk_size=2)
+    monkeypatch.setattr(runs, "recommend_batch", flaky)
+    run = runs.matching_run_create(kind="job", county_codes=[X])
+    run = runs.matching_run_execute(run_id=run.pk, chunk_size=2)
     assert run.status == "failed"
     assert "worker lost" in run.error
     assert run.processed_workers == 2
     assert set(Suggestion.objects.values_list("worker_id", flat=True)) <= set(
-        services.run_workers(run).order_by("pk").values_list("pk", flat=True)[:2]
+        runs.run_workers(run).order_by("pk").values_list("pk", flat=True)[:2]
     )
     # A running run that is not stale is not claimed twice.
-    assert services.matching_run_execute(run_id=run.pk) is None
+    assert runs.matching_run_execute(run_id=run.pk) is None
 
-    monkeypatch.setattr(services, "recommend_batch", real)
+    monkeypatch.setattr(runs, "recommend_batch", real)
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.matching_run_resume(actor=world.user("admin"), run=run)
+        run = runs.matching_run_resume(actor=world.user("admin"), run=run)
     run.refresh_from_db()
     assert run.status == "succeeded"
     assert run.processed_workers == run.total_workers == 5
@@ -181,26 +181,26 @@ def test_a_failed_chunk_rolls_back_and_the_run_can_be_resumed(
 
 def test_cancelled_runs_stop_and_do_not_restart():
     world = build_world()
-    run = services.matching_run_create(kind="job", county_codes=[X], started_by=world.user("staff_x"))
-    services.matching_run_cancel(actor=world.user("staff_x"), run=run)
-    assert services.matching_run_execute(run_id=run.pk) is None
+    run = runs.matching_run_create(kind="job", county_codes=[X], started_by=world.user("staff_x"))
+    runs.matching_run_cancel(actor=world.user("staff_x"), run=run)
+    assert runs.matching_run_execute(run_id=run.pk) is None
     assert not Suggestion.objects.exists()
     with pytest.raises(Conflict):
-        services.matching_run_cancel(actor=world.user("staff_x"), run=run)
+        runs.matching_run_cancel(actor=world.user("staff_x"), run=run)
 
 
 def test_a_pending_suggestion_for_a_posting_that_closed_is_withdrawn_by_the_next_run():
     world = build_world()
-    services.matching_run_execute(run_id=services.matching_run_create(kind="job", county_codes=[X]).pk)
+    runs.matching_run_execute(run_id=runs.matching_run_create(kind="job", county_codes=[X]).pk)
     cook = Suggestion.objects.get(worker=world.workers["worker_a"], posting=world.postings["cook_x"])
     Posting.objects.filter(pk=world.postings["cook_x"].pk).update(status="filled")
-    run = services.matching_run_execute(run_id=services.matching_run_create(kind="job", county_codes=[X]).pk)
+    run = runs.matching_run_execute(run_id=runs.matching_run_create(kind="job", county_codes=[X]).pk)
     cook.refresh_from_db()
     assert cook.status == "withdrawn"
     assert run.suggestions_withdrawn >= 1
     # Reopened: the same row comes back, never a second one.
     Posting.objects.filter(pk=world.postings["cook_x"].pk).update(status="published")
-    services.matching_run_execute(run_id=services.matching_run_create(kind="job", county_codes=[X]).pk)
+    runs.matching_run_execute(run_id=runs.matching_run_create(kind="job", county_codes=[X]).pk)
     cook.refresh_from_db()
     assert cook.status == "pending"
     assert (
@@ -213,44 +213,44 @@ def test_who_may_start_a_run_and_on_which_counties():
     world = build_world()
     for role in ("worker_a", "provider", "employer", "anonymous"):
         with pytest.raises(PermissionDenied):
-            services.matching_run_start(actor=world.user(role), kind="job")
+            runs.matching_run_start(actor=world.user(role), kind="job")
     with pytest.raises(PermissionDenied):
-        services.matching_run_start(actor=world.user("staff_x"), kind="job", county_codes=[Y])
-    everywhere = services.matching_run_create(kind="job", county_codes=None, started_by=world.user("admin"))
+        runs.matching_run_start(actor=world.user("staff_x"), kind="job", county_codes=[Y])
+    everywhere = runs.matching_run_create(kind="job", county_codes=None, started_by=world.user("admin"))
     assert everywhere.all_counties
     assert everywhere.total_workers == 3
     with pytest.raises(Conflict):  # overlapping with an unfinished run
-        services.matching_run_start(actor=world.user("staff_y"), kind="job")
+        runs.matching_run_start(actor=world.user("staff_y"), kind="job")
 
 
 def test_outcomes_follow_the_linked_application_and_enrolment():
     world = build_world()
-    services.matching_run_execute(run_id=services.matching_run_create(kind="both", county_codes=[X]).pk)
+    runs.matching_run_execute(run_id=runs.matching_run_create(kind="both", county_codes=[X]).pk)
     staff = world.user("staff_x")
     job = Suggestion.objects.get(worker=world.workers["worker_a"], posting=world.postings["cook_x"])
-    job = services.suggestion_review(actor=staff, suggestion=job, decision="approve")
+    job = review.suggestion_review(actor=staff, suggestion=job, decision="approve")
     assert job.outcome == "referred"
     assert job.application.source == "staff_referral"
     course = Suggestion.objects.filter(worker=world.workers["worker_a"], kind="training").first()
-    course = services.suggestion_review(actor=staff, suggestion=course, decision="approve")
+    course = review.suggestion_review(actor=staff, suggestion=course, decision="approve")
     assert course.outcome == "applied"
     assert course.enrolment is not None
 
     employer = f.UserFactory(role="employer_staff", employer=world.postings["cook_x"].employer)
     application_update(actor=employer, application=job.application, data={"status": "interview"})
-    assert services.outcomes_sync() == 0  # the direct hook recorded it already (test_outcome_hooks.py)
+    assert outcomes.outcomes_sync() == 0  # the direct hook recorded it already (test_outcome_hooks.py)
     job.refresh_from_db()
     assert job.outcome == "interview"
     assert job.outcome_at is not None
     event = SuggestionEvent.objects.filter(suggestion=job, action="outcome").get()
     assert event.outcome == "interview"
     assert event.model_version_id == job.model_version_id
-    assert services.outcomes_sync() == 0  # nothing changed since
+    assert outcomes.outcomes_sync() == 0  # nothing changed since
 
     # A worker who applied on their own to a suggested posting: linked and recorded too.
     own = Suggestion.objects.filter(worker=world.workers["worker_a"], kind="job", status="pending").first()
     Application.objects.create(worker=own.worker, posting=own.posting, status_changed_at=timezone.now())
-    services.outcomes_sync()
+    outcomes.outcomes_sync()
     own.refresh_from_db()
     assert own.application is not None
     assert own.outcome == "applied"

@@ -1,5 +1,5 @@
 """Fairness and monotonicity through the real stack: saved profiles, real postings and sessions, the
-catalogue the engine builds from the database, `services.recommendations_for_worker` and the API.
+catalogue the engine builds from the database, `recommend.recommendations_for_worker` and the API.
 
 The core checks the same properties on its dataclasses (core/test_invariants.py); these check that
 nothing between the database and the core breaks them (the adapters, the worker service, the
@@ -27,7 +27,7 @@ from backend.jobs.models import Posting
 from backend.occupations.models import Skill
 from backend.workers.models import WorkerProfile
 from backend.workers.services import worker_update
-from matching import services
+from matching.services import recommend
 from tests import factories as f
 
 from .world import World, X, Y, build_world, cert, occ, skill
@@ -154,17 +154,17 @@ def _cooks_and_welders(world: World) -> list[WorkerProfile]:
     ]
 
 
-def _ranking(world: World, worker: WorkerProfile, kind: str) -> services.Recommendations:
-    return services.recommendations_for_worker(
-        actor=world.user("admin"), worker=worker, kind=kind, k=services.MAX_K
+def _ranking(world: World, worker: WorkerProfile, kind: str) -> recommend.Recommendations:
+    return recommend.recommendations_for_worker(
+        actor=world.user("admin"), worker=worker, kind=kind, k=recommend.MAX_K
     )
 
 
-def _ranked(result: services.Recommendations) -> list[tuple[int, int, float]]:
+def _ranked(result: recommend.Recommendations) -> list[tuple[int, int, float]]:
     return [(r["item_id"], r["rank"], r["score"]) for r in result.results]
 
 
-def _scores(result: services.Recommendations) -> dict[int, float]:
+def _scores(result: recommend.Recommendations) -> dict[int, float]:
     return {r["item_id"]: r["score"] for r in result.results}
 
 
@@ -236,7 +236,7 @@ def _twins(world: World, hukou: str | None, *, near_home: bool) -> WorkerProfile
     )
 
 
-def _home_km(result: services.Recommendations) -> dict[int, float | None]:
+def _home_km(result: recommend.Recommendations) -> dict[int, float | None]:
     return {r["item_id"]: r["explanation"]["home_distance_km"] for r in result.results}
 
 

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from backend.jobs.models import Application
 from backend.jobs.services import application_create, application_update
-from matching import services
 from matching.models import Suggestion, SuggestionEvent
+from matching.services import outcomes, review
 from tests import factories as f
 from training.models import Enrolment
 from training.services import enrolment_apply, enrolment_set_status
@@ -32,7 +32,7 @@ def _events(suggestion: Suggestion) -> list[tuple[str, str, int | None]]:
 def _approved(world: World, item_key: str, kind: str = "job") -> Suggestion:
     item = world.postings[item_key] if kind == "job" else world.sessions[item_key]
     suggestion = make_suggestion(world.workers["worker_a"], item)
-    return services.suggestion_review(actor=world.user("staff_x"), suggestion=suggestion, decision="approve")
+    return review.suggestion_review(actor=world.user("staff_x"), suggestion=suggestion, decision="approve")
 
 
 def _employer_of(posting) -> object:
@@ -59,7 +59,7 @@ def test_an_employer_hiring_a_referred_worker_records_hired_at_once_with_the_emp
     assert event.model_version_id == job.model_version_id
 
     # The sweep afterwards finds nothing to do and writes no second event.
-    assert services.outcomes_sync() == 0
+    assert outcomes.outcomes_sync() == 0
     assert _events(job) == [("approved", "referred", staff.pk), ("outcome", "hired", employer.pk)]
 
 
@@ -80,7 +80,7 @@ def test_every_step_of_an_application_is_recorded_once():
     # A note alone is no status change: nothing recorded.
     application_update(actor=employer, application=job.application, data={"note": "已电话沟通"})
     assert SuggestionEvent.objects.filter(suggestion=job).count() == 3
-    assert services.outcomes_sync() == 0
+    assert outcomes.outcomes_sync() == 0
 
 
 def test_a_worker_withdrawing_a_referral_records_withdrawn_with_the_worker():
@@ -115,7 +115,7 @@ def test_an_enrolment_moving_to_completed_and_certified_is_recorded_at_once():
         ("outcome", "completed", provider.pk),
         ("outcome", "certified", provider.pk),
     ]
-    assert services.outcomes_sync() == 0
+    assert outcomes.outcomes_sync() == 0
     assert SuggestionEvent.objects.filter(suggestion=course).count() == 4
 
 
@@ -152,11 +152,11 @@ def test_a_worker_applying_on_their_own_to_a_suggested_posting_records_applied()
         assert (untouched.application, untouched.outcome) == (None, "none")
         assert not SuggestionEvent.objects.filter(suggestion=untouched).exists()
 
-    assert services.outcomes_sync() == 0
+    assert outcomes.outcomes_sync() == 0
     assert SuggestionEvent.objects.filter(suggestion=pending).count() == 1
 
     # Staff approving it afterwards link the worker's own application; the outcome stays "applied".
-    approved = services.suggestion_review(actor=world.user("staff_x"), suggestion=pending, decision="approve")
+    approved = review.suggestion_review(actor=world.user("staff_x"), suggestion=pending, decision="approve")
     assert (approved.application, approved.outcome) == (application, "applied")
     assert Application.objects.filter(worker=worker_a, posting=world.postings["cook_x"]).count() == 1
 
@@ -170,7 +170,7 @@ def test_a_worker_enrolling_on_their_own_in_a_suggested_session_records_applied(
     enrolment_set_status(actor=world.user("provider"), enrolment=enrolment, data={"status": "enrolled"})
     pending.refresh_from_db()
     assert pending.outcome == "enrolled"
-    assert services.outcomes_sync() == 0
+    assert outcomes.outcomes_sync() == 0
     assert [e[:2] for e in _events(pending)] == [("outcome", "applied"), ("outcome", "enrolled")]
 
 
@@ -211,9 +211,9 @@ def test_the_sweep_still_catches_changes_made_around_the_services():
     world = build_world()
     job = _approved(world, "cook_x")
     Application.objects.filter(pk=job.application_id).update(status="interview")  # e.g. the Django admin
-    assert services.outcomes_sync() == 1
+    assert outcomes.outcomes_sync() == 1
     job.refresh_from_db()
     assert job.outcome == "interview"
     event = SuggestionEvent.objects.get(suggestion=job, action="outcome")
     assert event.actor is None
-    assert services.outcomes_sync() == 0
+    assert outcomes.outcomes_sync() == 0

@@ -140,12 +140,12 @@ def test_who_sees_which_suggestions(role):
 @pytest.mark.django_db
 def test_staff_of_another_county_cannot_approve_even_by_calling_the_service():
     from backend.common.errors import PermissionDenied
-    from matching import services
     from matching.models import Suggestion
+    from matching.services import review
 
     world, ids = _world()
     suggestion = Suggestion.objects.get(pk=ids["sug_a"])
     for role in ("staff_y", "worker_a", "provider", "employer"):
         with pytest.raises(PermissionDenied):
-            services.suggestion_review(actor=world.user(role), suggestion=suggestion, decision="approve")
+            review.suggestion_review(actor=world.user(role), suggestion=suggestion, decision="approve")
     assert not Application.objects.filter(worker_id=ids["worker_a"], posting=suggestion.posting_id).exists()

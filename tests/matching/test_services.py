@@ -7,10 +7,11 @@ import pytest
 from backend.common.errors import PermissionDenied, ValidationFailed
 from backend.jobs.models import Application
 from backend.workers.models import WorkerProfile
-from matching import engine, services
+from matching import engine
 from matching.core.catalogue import Catalogue
 from matching.core.rankers import BASELINE_VERSION
 from matching.models import ModelVersion, Suggestion
+from matching.services import recommend, versions
 from tests import factories as f
 
 from .world import X, build_world, cert, occ, skill
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_live_job_recommendations_are_explained_and_carry_the_item():
     world = build_world()
-    result = services.recommendations_for_worker(
+    result = recommend.recommendations_for_worker(
         actor=world.user("worker_a"), worker=world.workers["worker_a"], kind="job", k=10
     )
     assert result.model_version == BASELINE_VERSION
@@ -44,7 +45,7 @@ def test_live_job_recommendations_are_explained_and_carry_the_item():
 
 def test_a_job_the_worker_does_not_yet_qualify_for_comes_with_a_training_pathway():
     world = build_world()
-    result = services.recommendations_for_worker(
+    result = recommend.recommendations_for_worker(
         actor=world.user("staff_x"), worker=world.workers["worker_a"], kind="job", k=10
     )
     gap = next(r for r in result.results if r["item_id"] == world.postings["cantonese_x"].pk)
@@ -55,7 +56,7 @@ def test_a_job_the_worker_does_not_yet_qualify_for_comes_with_a_training_pathway
 
 def test_live_training_recommendations_are_sessions_with_reasons():
     world = build_world()
-    result = services.recommendations_for_worker(
+    result = recommend.recommendations_for_worker(
         actor=world.user("admin"), worker=world.workers["worker_b"], kind="training", k=5
     )
     ids = [r["item_id"] for r in result.results]
@@ -71,7 +72,7 @@ def test_live_training_recommendations_are_sessions_with_reasons():
 def test_only_the_worker_their_staff_and_admins_get_live_recommendations(role):
     world = build_world()
     with pytest.raises(PermissionDenied):
-        services.recommendations_for_worker(
+        recommend.recommendations_for_worker(
             actor=world.user(role), worker=world.workers["worker_a"], kind="job"
         )
 
@@ -79,11 +80,11 @@ def test_only_the_worker_their_staff_and_admins_get_live_recommendations(role):
 def test_kind_and_k_are_checked():
     world = build_world()
     with pytest.raises(ValidationFailed):
-        services.recommendations_for_worker(
+        recommend.recommendations_for_worker(
             actor=world.user("admin"), worker=world.workers["worker_a"], kind="x"
         )
     with pytest.raises(ValidationFailed):
-        services.recommendations_for_worker(
+        recommend.recommendations_for_worker(
             actor=world.user("admin"), worker=world.workers["worker_a"], kind="job", k=0
         )
 
@@ -103,7 +104,7 @@ def _window_profile():
 def test_preview_recommends_for_an_unsaved_profile_and_saves_nothing():
     world = build_world()
     counts = (WorkerProfile.objects.count(), Suggestion.objects.count(), Application.objects.count())
-    result = services.matching_preview(actor=world.user("staff_x"), data=_window_profile())
+    result = recommend.matching_preview(actor=world.user("staff_x"), data=_window_profile())
     assert result.results
     assert result.results[0]["item_id"] in {world.postings["welder_x"].pk, world.postings["welder_y"].pk}
     assert (WorkerProfile.objects.count(), Suggestion.objects.count(), Application.objects.count()) == counts
@@ -113,7 +114,7 @@ def test_preview_recommends_for_an_unsaved_profile_and_saves_nothing():
 def test_preview_is_for_staff_only(role):
     world = build_world()
     with pytest.raises(PermissionDenied):
-        services.matching_preview(actor=world.user(role), data=_window_profile())
+        recommend.matching_preview(actor=world.user(role), data=_window_profile())
 
 
 def test_the_catalogue_is_built_once_per_version_and_stored_on_disk(monkeypatch, settings):
@@ -128,13 +129,13 @@ def test_the_catalogue_is_built_once_per_version_and_stored_on_disk(monkeypatch,
     monkeypatch.setattr(Catalogue, "build", classmethod(counting_build))
     worker, admin = world.workers["worker_a"], world.user("admin")
     for _ in range(3):
-        services.recommendations_for_worker(actor=admin, worker=worker, kind="job")
+        recommend.recommendations_for_worker(actor=admin, worker=worker, kind="job")
     assert len(builds) == 1
     assert (settings.MATCHING_ARTEFACT_DIR / f"catalogue-{builds[0]}.joblib").exists()
 
     # Another process (here: a fresh engine) loads the file instead of rebuilding.
     engine.reset()
-    services.recommendations_for_worker(actor=admin, worker=worker, kind="job")
+    recommend.recommendations_for_worker(actor=admin, worker=worker, kind="job")
     assert len(builds) == 1
 
     # A change to the catalogue makes a new version.
@@ -142,7 +143,7 @@ def test_the_catalogue_is_built_once_per_version_and_stored_on_disk(monkeypatch,
         employer=world.postings["cook_x"].employer, title="新厨师岗位", occupation=occ("chinese-cook")
     )
     new.required_skills.set([skill("wok-cooking")])
-    result = services.recommendations_for_worker(actor=admin, worker=worker, kind="job", k=20)
+    result = recommend.recommendations_for_worker(actor=admin, worker=worker, kind="job", k=20)
     assert len(builds) == 2
     assert new.pk in [r["item_id"] for r in result.results]
 
@@ -154,7 +155,7 @@ def test_the_active_ranker_is_the_baseline_until_a_learned_version_is_activated(
     assert model.is_active
     assert type(ranker).__name__ == "BaselineRanker"
     # A learned version whose artefact cannot be read falls back to the baseline, and says so.
-    services.model_version_register(
+    versions.model_version_register(
         name="learned-broken", kind="learned", artefact_path=str(tmp_path / "missing.joblib"), activate=True
     )
     engine.reset(model_only=True)
@@ -168,19 +169,19 @@ def test_a_busy_catalogue_is_not_refitted_on_every_change_and_closed_items_are_n
     world = build_world()
     settings.MATCHING_REBUILD_SECONDS = 3600
     worker, admin = world.workers["worker_a"], world.user("admin")
-    first = services.recommendations_for_worker(actor=admin, worker=worker, kind="job", k=20)
+    first = recommend.recommendations_for_worker(actor=admin, worker=worker, kind="job", k=20)
     assert world.postings["cook_x"].pk in [r["item_id"] for r in first.results]
 
     # The posting is filled: the catalogue is kept (too young to rebuild) but the item is not shown.
     f.PostingFactory(employer=world.postings["cook_x"].employer, title="又一个岗位")
     world.postings["cook_x"].status = "filled"
     world.postings["cook_x"].save()
-    second = services.recommendations_for_worker(actor=admin, worker=worker, kind="job", k=20)
+    second = recommend.recommendations_for_worker(actor=admin, worker=worker, kind="job", k=20)
     assert second.catalogue_version == first.catalogue_version
     assert world.postings["cook_x"].pk not in [r["item_id"] for r in second.results]
 
     # Once another process has stored the new version, it is loaded at once.
     version = engine.catalogue_version()
     engine.build_catalogue(version)
-    third = services.recommendations_for_worker(actor=admin, worker=worker, kind="job", k=20)
+    third = recommend.recommendations_for_worker(actor=admin, worker=worker, kind="job", k=20)
     assert third.catalogue_version == version != first.catalogue_version

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import MatchingRun, Suggestion
-from matching.services import BULK_REVIEW_LIMIT, NOTE_MAX
+from matching.services.review import BULK_REVIEW_LIMIT, NOTE_MAX
 
 DECISIONS = (("approve", _("通过")), ("reject", _("驳回")))
 REASONS = (("", _("(驳回时选择原因)")), *Suggestion.ReasonCode.choices)

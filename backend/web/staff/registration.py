@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from matching.services import recommendations_for_worker
+from matching.services.recommend import recommendations_for_worker
 
 from ..shared import for_roles
 from ..worker import present, wizard

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from matching.models import Suggestion
-from matching.services import suggestion_annotate, suggestion_bulk_review, suggestion_review
+from matching.services.review import suggestion_annotate, suggestion_bulk_review, suggestion_review
 
 from ..shared import run_service
 from . import selectors, staff_only

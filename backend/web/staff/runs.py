@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.models import MatchingRun
 from matching.selectors import run_list
-from matching.services import matching_run_cancel, matching_run_start
+from matching.services.runs import matching_run_cancel, matching_run_start
 
 from ..shared import run_reported, run_service
 from . import selectors, staff_only

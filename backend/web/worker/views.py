@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.jobs.models import Application
 from backend.jobs.services import application_update
 from matching.selectors import my_suggestions
-from matching.services import recommendations_for_worker
+from matching.services.recommend import recommendations_for_worker
 from training.models import Enrolment
 from training.services import enrolment_set_status
 

@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.common.errors import DomainError
-from matching import services
 from matching.models import MatchingRun
+from matching.services import runs
 from matching.tasks import execute_run
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=MatchingRun.Kind.values, default=MatchingRun.Kind.BOTH)
         parser.add_argument("--county", action="append", default=[], help="division code (repeat); none: all")
         parser.add_argument("--resume", type=int, metavar="RUN_ID", help="continue this run from its cursor")
-        parser.add_argument("--chunk-size", type=int, default=services.CHUNK_SIZE)
+        parser.add_argument("--chunk-size", type=int, default=runs.CHUNK_SIZE)
         parser.add_argument("--enqueue", action="store_true", help="run on a Celery worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,18 +33,16 @@ class Command(BaseCommand):
                 run = MatchingRun.objects.filter(pk=options["resume"]).first()
                 if run is None:
                     raise CommandError(f"no run {options['resume']}")
-                run = services.matching_run_reopen(run=run)
+                run = runs.matching_run_reopen(run=run)
             else:
-                run = services.matching_run_create(
-                    kind=options["kind"], county_codes=options["county"] or None
-                )
+                run = runs.matching_run_create(kind=options["kind"], county_codes=options["county"] or None)
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message} {exc.fields or ''}") from exc
         if options["enqueue"]:
             execute_run.delay(run.pk)
             self.stdout.write(f"run {run.pk} enqueued")
             return
-        result = services.matching_run_execute(run_id=run.pk, chunk_size=options["chunk_size"])
+        result = runs.matching_run_execute(run_id=run.pk, chunk_size=options["chunk_size"])
         if result is None:
             raise CommandError(f"run {run.pk} is being run elsewhere")
         fields = ("id", "status", "total_workers", "processed_workers", "suggestions_created",

@@ -9,8 +9,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from backend.jobs.models import Application
-from matching import services
 from matching.models import MatchingRun, Suggestion
+from matching.services import review, runs
 from tests.matching.world import X, Y, build_world, make_suggestion
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_a_run_outside_the_centre_is_refused_and_an_unfinished_one_refreshes(wor
     response = staff_x.post("/staff/runs/", {"kind": "both", "county_codes": [Y]})
     assert response.status_code == 400  # not a choice: Y is not covered
     assert 'id="err-run-county_codes"' in response.content.decode()
-    run = services.matching_run_create(kind="job", county_codes=[X], started_by=world.user("staff_x"))
+    run = runs.matching_run_create(kind="job", county_codes=[X], started_by=world.user("staff_x"))
     html = staff_x.get("/staff/runs/").content.decode()
     assert 'http-equiv="refresh"' in html
     assert "staff-runs.js" in html
@@ -257,7 +257,7 @@ def test_a_run_outside_the_centre_is_refused_and_an_unfinished_one_refreshes(wor
 
 def test_dashboard_counts_with_few_queries(world, staff_x, django_assert_max_num_queries):
     suggestion = make_suggestion(world.workers["worker_a"], world.postings["cook_x"])
-    services.suggestion_review(actor=world.user("staff_x"), suggestion=suggestion, decision="approve")
+    review.suggestion_review(actor=world.user("staff_x"), suggestion=suggestion, decision="approve")
     with django_assert_max_num_queries(20):
         response = staff_x.get("/staff/dashboard/")
     assert response.status_code == 200
