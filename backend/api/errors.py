@@ -70,7 +70,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         body = {
-            "code": _("validation_error"),
+            "code": "validation_error",
             "message": str(_MESSAGES["validation_error"]),
             "fields": _field_errors(exc.detail),
         }

@@ -26,10 +26,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from backend.accounts.policies import role_of
-from backend.common.errors import Message, ValidationFailed
+from backend.common.errors import ValidationFailed
 from backend.common.validators import (
     normalise_credit_code,
     normalise_id_number,
@@ -46,7 +45,7 @@ from search.sync import enqueue_refresh
 from . import coerce
 from .lookups import Lookups, Unresolved, fetch_by
 from .readers import Table
-from .schemas import Column, KindSchema
+from .schemas import KIND_NOUNS, Column, KindSchema
 
 logger = logging.getLogger(__name__)
 
@@ -120,11 +119,6 @@ class Importer:
     select_related: ClassVar[tuple[str, ...]] = ()
     # kind referenced by a "ref" column -> the rows it may name (only the fields the rules read)
     ref_querysets: ClassVar[dict[str, Callable[[], Any]]] = {}
-    ref_nouns: ClassVar[dict[str, Message]] = {
-        "providers": gettext_lazy("培训机构"),
-        "programs": gettext_lazy("培训项目"),
-        "employers": gettext_lazy("用人单位"),
-    }
 
     def __init__(self, *, actor: Any, lookups: Lookups | None = None) -> None:
         self.actor = actor
@@ -364,7 +358,7 @@ class Importer:
         column = self.schema.get(field_name)
         obj = self.refs.get(column.ref, {}).get(key)
         if obj is None:
-            noun = self.ref_nouns[column.ref]
+            noun = KIND_NOUNS[column.ref]
             self.add_error(
                 plan,
                 field_name,

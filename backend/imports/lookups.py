@@ -15,7 +15,9 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
+from backend.common.errors import Message
 from backend.occupations.models import CertificateType, Occupation, Skill
 from backend.regions.models import Division
 
@@ -41,13 +43,13 @@ class Unresolved(Exception):
 class NameIndex(Generic[T]):
     """Objects by slug/name (primary) and by alias (secondary)."""
 
-    noun: str  # 职业, 技能, 证书
+    noun: Message  # 职业, 技能, 证书 (lazy: rendered in the message)
     code: str  # unknown_<code>, ambiguous_<code>
     primary: dict[str, list[T]] = field(default_factory=dict)
     alias: dict[str, list[T]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, objects: Iterable[T], *, noun: str, code: str) -> NameIndex[T]:
+    def build(cls, objects: Iterable[T], *, noun: Message, code: str) -> NameIndex[T]:
         index: NameIndex[T] = cls(noun, code)
         for obj in objects:
             for key in {lookup_key(obj.slug), lookup_key(obj.name)}:  # type: ignore[attr-defined]
@@ -139,20 +141,26 @@ class Lookups:
     @property
     def occupations(self) -> NameIndex[Occupation]:
         if self._occupations is None:
-            self._occupations = NameIndex.build(Occupation.objects.all(), noun=_("职业"), code="occupation")
+            self._occupations = NameIndex.build(
+                Occupation.objects.all(), noun=pgettext_lazy("in a sentence", "职业"), code="occupation"
+            )
         return self._occupations
 
     @property
     def skills(self) -> NameIndex[Skill]:
         if self._skills is None:
-            self._skills = NameIndex.build(Skill.objects.all(), noun=_("技能"), code="skill")
+            self._skills = NameIndex.build(
+                Skill.objects.all(), noun=pgettext_lazy("in a sentence", "技能"), code="skill"
+            )
         return self._skills
 
     @property
     def certificates(self) -> NameIndex[CertificateType]:
         if self._certificates is None:
             self._certificates = NameIndex.build(
-                CertificateType.objects.all(), noun=_("证书"), code="certificate_type"
+                CertificateType.objects.all(),
+                noun=pgettext_lazy("in a sentence", "证书"),
+                code="certificate_type",
             )
         return self._certificates
 

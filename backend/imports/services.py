@@ -22,7 +22,7 @@ from .importers import IMPORTERS
 from .models import ImportJob
 from .policies import can_import_kind
 from .readers import FileRejected, Source, detect_format, max_file_bytes, read_table
-from .schemas import SCHEMAS
+from .schemas import KIND_NOUNS, SCHEMAS
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def import_authorise(*, actor: Any, kind: str) -> None:
             _("不支持的导入类型「{kind}」,可选:{kinds}。").format(kind=kind, kinds=kinds),
         )
     if not can_import_kind(actor, kind):
-        label = SCHEMAS[kind].label
+        label = KIND_NOUNS[kind]
         raise PermissionDenied(_("您没有导入{label}的权限。").format(label=label))
 
 
