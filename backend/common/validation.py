@@ -1,4 +1,4 @@
-"""Turn Django's model validation into the domain's field-level errors (Chinese messages, English codes)."""
+"""Turn Django's model validation into the domain's field-level errors (translatable messages, English codes)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Validators for Chinese identifiers: resident ID number, unified social credit code, mobile.
 
-Each raises django.core.exceptions.ValidationError with a Chinese message and an English code,
+Each raises django.core.exceptions.ValidationError with a translatable message (the Chinese text is
+the msgid) and an English code,
 so model forms, DRF serializers and services report them the same way.
 """
 

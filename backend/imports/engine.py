@@ -56,8 +56,8 @@ _REQUIRED_CODES = {"blank", "null", "required"}
 
 @dataclass
 class RowError:
-    # Text, not a lazy translation: rendered in the language active when the error is recorded (in
-    # a Celery worker that is the default, zh-hans) and stored as such in the job's report.
+    # Text, not a lazy translation: rendered when recorded, and `import_file` records in zh-hans (the
+    # default language, also a Celery worker's) whoever asks, so stored reports are Chinese text.
     row: int | None  # None for an error about the whole file
     column: str  # the header as written in the file ("" when the error is about the row or file)
     code: str

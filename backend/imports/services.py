@@ -73,6 +73,7 @@ def import_file(
     """
     import_authorise(actor=actor, kind=kind)
     name = filename or _name_of(path_or_file)
+    # The report is text in the default language, as a Celery worker (no request) would write it.
     with translation.override("zh-hans"):
         try:
             table = read_table(path_or_file, filename=name)
