@@ -33,9 +33,14 @@ chromium:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "chromium is not installed (apt-get install chromium): browser tests will skip"
 
-# Re-extract and compile the English catalogue of the web pages (needs gettext); commit both files.
+# Re-extract and compile the two English catalogues (needs gettext); commit the .po and .mo files.
+# The web pages' (backend/web/locale) is extracted inside backend/web; the domain messages'
+# (backend/locale: services, validators, importer, API errors) from the root, without backend/web.
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=docs --ignore=static --ignore=staticfiles --ignore=backend/web
 messages: install
 	cd backend/web && ../../$(PY) ../../manage.py makemessages -l en --no-location && ../../$(PY) ../../manage.py compilemessages -l en
+	$(PY) manage.py makemessages -l en --no-location $(MESSAGES_IGNORE)
+	cd backend && ../$(PY) ../manage.py compilemessages -l en --ignore=web
 
 # docs/screenshots/*.png at 360x780 and 1280x800 (a CJK font makes the Chinese legible).
 screenshots: install chromium

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.occupations.models import Brand
@@ -100,21 +101,25 @@ class SearchParams(serializers.Serializer):
             lat, lng = float(found.group(1)), float(found.group(2))
             if -90 <= lat <= 90 and -180 <= lng <= 180:
                 return GeoPoint(lat, lng)
-            raise serializers.ValidationError("经纬度超出范围。", code="invalid_coordinates")
+            raise serializers.ValidationError(_("经纬度超出范围。"), code="invalid_coordinates")
         division = Division.objects.filter(code=value.strip()).first() if value.strip().isdigit() else None
         if division is None or division.latitude is None or division.longitude is None:
-            raise serializers.ValidationError("起点应为行政区划代码或“纬度,经度”。", code="invalid_origin")
+            raise serializers.ValidationError(_("起点应为行政区划代码或“纬度,经度”。"), code="invalid_origin")
         return GeoPoint(division.latitude, division.longitude)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("sort") == Sort.DISTANCE and not attrs.get("near"):
-            raise serializers.ValidationError({"near": ["按距离排序需要提供起点。"]}, code="origin_required")
+            raise serializers.ValidationError(
+                {"near": [_("按距离排序需要提供起点。")]}, code="origin_required"
+            )
         if attrs.get("radius_km") is not None and not attrs.get("near"):
-            raise serializers.ValidationError({"near": ["按半径筛选需要提供起点。"]}, code="origin_required")
+            raise serializers.ValidationError(
+                {"near": [_("按半径筛选需要提供起点。")]}, code="origin_required"
+            )
         start_from, start_to = attrs.get("start_from"), attrs.get("start_to")
         if start_from and start_to and start_to < start_from:
             raise serializers.ValidationError(
-                {"start_to": ["结束日期不能早于开始日期。"]}, code="invalid_range"
+                {"start_to": [_("结束日期不能早于开始日期。")]}, code="invalid_range"
             )
         return attrs
 

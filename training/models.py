@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from backend.common.models import TimeStampedModel
 from backend.occupations.models import Brand, CertificateLevel
@@ -113,7 +114,7 @@ class Program(TimeStampedModel):
         errors: dict[str, list[ValidationError]] = {}
         if self.delivery != self.Delivery.OFFLINE and not self.online_url:
             errors.setdefault("online_url", []).append(
-                ValidationError("线上或混合授课的项目必须填写课程链接。", code="online_url_required")
+                ValidationError(_("线上或混合授课的项目必须填写课程链接。"), code="online_url_required")
             )
         if (
             self.certificate_level
@@ -121,7 +122,7 @@ class Program(TimeStampedModel):
             and not self.certificate_type.has_levels
         ):
             errors.setdefault("certificate_level", []).append(
-                ValidationError("该证书不分等级,请勿填写等级。", code="certificate_has_no_levels")
+                ValidationError(_("该证书不分等级,请勿填写等级。"), code="certificate_has_no_levels")
             )
         if (
             self.certificate_type is not None
@@ -129,15 +130,15 @@ class Program(TimeStampedModel):
             and not self.certificate_level
         ):
             errors.setdefault("certificate_level", []).append(
-                ValidationError("请选择颁发证书的等级。", code="certificate_level_required")
+                ValidationError(_("请选择颁发证书的等级。"), code="certificate_level_required")
             )
         if self.is_free and self.fee:
             errors.setdefault("fee", []).append(
-                ValidationError("免费项目的费用应为0。", code="free_program_has_fee")
+                ValidationError(_("免费项目的费用应为0。"), code="free_program_has_fee")
             )
         if (self.latitude is None) != (self.longitude is None):
             errors.setdefault("latitude", []).append(
-                ValidationError("经纬度须同时填写或同时留空。", code="coordinates_incomplete")
+                ValidationError(_("经纬度须同时填写或同时留空。"), code="coordinates_incomplete")
             )
         if errors:
             raise ValidationError(errors)
@@ -186,15 +187,15 @@ class Session(TimeStampedModel):
         errors: dict[str, list[ValidationError]] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors.setdefault("end_date", []).append(
-                ValidationError("结业日期不能早于开班日期。", code="end_before_start")
+                ValidationError(_("结业日期不能早于开班日期。"), code="end_before_start")
             )
         if self.enrol_deadline and self.start_date and self.enrol_deadline > self.start_date:
             errors.setdefault("enrol_deadline", []).append(
-                ValidationError("报名截止日期不能晚于开班日期。", code="deadline_after_start")
+                ValidationError(_("报名截止日期不能晚于开班日期。"), code="deadline_after_start")
             )
         if self.seats is not None and self.enrolled_count > self.seats:
             errors.setdefault("seats", []).append(
-                ValidationError("名额不能少于已报名人数。", code="seats_below_enrolled")
+                ValidationError(_("名额不能少于已报名人数。"), code="seats_below_enrolled")
             )
         if errors:
             raise ValidationError(errors)

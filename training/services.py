@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
@@ -42,7 +43,7 @@ SESSION_FIELDS = ("external_id", "start_date", "end_date", "enrol_deadline", "se
 enrolment_status_changed = Signal()
 
 
-_NOT_YOUR_PROVIDER = "只能管理本机构的培训项目。"
+_NOT_YOUR_PROVIDER = _("只能管理本机构的培训项目。")
 
 
 def ensure_publishable(program: Program, *, skill_count: int | None = None) -> None:
@@ -50,16 +51,16 @@ def ensure_publishable(program: Program, *, skill_count: int | None = None) -> N
     `skill_count`: how many the program is about to teach (default: those it has now)."""
     has_skills = program.skills.exists() if skill_count is None else skill_count > 0
     if not has_skills:
-        raise ValidationFailed.for_field("skills", "skills_required", "发布前请至少填写一项所授技能。")
+        raise ValidationFailed.for_field("skills", "skills_required", _("发布前请至少填写一项所授技能。"))
 
 
 @transaction.atomic
 def program_create(*, actor: Any, data: dict[str, Any]) -> Program:
     if not can_create_programs(actor):
-        raise PermissionDenied("只有培训机构人员可以发布培训项目。")
+        raise PermissionDenied(_("只有培训机构人员可以发布培训项目。"))
     provider = data.get("provider") or (actor.provider if role_of(actor) == "provider_staff" else None)
     if provider is None:
-        raise ValidationFailed.for_field("provider", "required", "请选择培训机构。")
+        raise ValidationFailed.for_field("provider", "required", _("请选择培训机构。"))
     if not can_manage_provider(actor, provider):
         raise PermissionDenied(_NOT_YOUR_PROVIDER)
     program = Program(provider=provider)
@@ -78,7 +79,7 @@ def program_update(*, actor: Any, program: Program, data: dict[str, Any]) -> Pro
     if not can_manage_program(actor, program):
         raise PermissionDenied(_NOT_YOUR_PROVIDER)
     if "provider" in data and not can_move_program_to_provider(actor, program, data["provider"]):
-        raise PermissionDenied("不能把项目转给其他机构。")
+        raise PermissionDenied(_("不能把项目转给其他机构。"))
     apply_fields(program, data, allowed=(*PROGRAM_FIELDS, "provider"))
     if "venue_division" in data and "latitude" not in data:
         program.latitude = program.longitude = None
@@ -130,7 +131,7 @@ def session_update(*, actor: Any, session: Session, data: dict[str, Any]) -> Ses
     if not can_manage_session(actor, session):
         raise PermissionDenied(_NOT_YOUR_PROVIDER)
     if "program" in data and not can_move_session_to_program(actor, session, data["program"]):
-        raise PermissionDenied("不能把开班移到其他机构的项目。")
+        raise PermissionDenied(_("不能把开班移到其他机构的项目。"))
     apply_fields(session, data, allowed=(*SESSION_FIELDS, "program", "status"))
     validate_instance(session)
     session.save()
@@ -143,15 +144,15 @@ def enrolment_apply(*, actor: Any, data: dict[str, Any]) -> Enrolment:
     """A worker applies for a session (or staff apply on their behalf)."""
     session: Session = data["session"]
     worker = worker_acted_for(
-        actor=actor, worker=data.get("worker"), denied="只能为本人或本服务中心辖区的劳动者报名。"
+        actor=actor, worker=data.get("worker"), denied=_("只能为本人或本服务中心辖区的劳动者报名。")
     )
     session = Session.objects.select_for_update().select_related("program").get(pk=session.pk)
     if session.program.status != Program.Status.PUBLISHED or session.status != Session.Status.OPEN:
-        raise Conflict("该班次当前不接受报名。", code="session_not_open")
+        raise Conflict(_("该班次当前不接受报名。"), code="session_not_open")
     if session.enrolled_count >= session.seats:
-        raise Conflict("该班次名额已满。", code="session_full")
+        raise Conflict(_("该班次名额已满。"), code="session_full")
     if Enrolment.objects.filter(worker=worker, session=session).exists():
-        raise Conflict("已经报名过该班次。", code="already_enrolled")
+        raise Conflict(_("已经报名过该班次。"), code="already_enrolled")
     enrolment = Enrolment.objects.create(
         worker=worker,
         session=session,
@@ -185,10 +186,12 @@ def enrolment_set_status(*, actor: Any, enrolment: Enrolment, data: dict[str, An
     if new is None:
         return enrolment
     if not can_set_enrolment_status(actor, enrolment, new):
-        raise PermissionDenied("无权修改该报名的状态。")
+        raise PermissionDenied(_("无权修改该报名的状态。"))
     if new not in _ENROLMENT_TRANSITIONS[Enrolment.Status(enrolment.status)]:
         raise ValidationFailed.for_field(
-            "status", "invalid_transition", f"不能从“{enrolment.get_status_display()}”改为该状态。"
+            "status",
+            "invalid_transition",
+            _("不能从“{status}”改为该状态。").format(status=enrolment.get_status_display()),
         )
     if new == Enrolment.Status.DROPPED:
         Session.objects.filter(pk=enrolment.session_id, enrolled_count__gt=0).update(

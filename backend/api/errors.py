@@ -1,7 +1,8 @@
 """One error format for the whole API: {"code": ..., "message": ..., "fields": {...}}.
 
-`code` is a stable English identifier for programs; `message` is for people (zh-hans by default);
-`fields` maps each bad field to a list of {"code", "message"}.
+`code` is a stable English identifier for programs; `message` is for people (zh-hans by default,
+English with `Accept-Language: en`: rendered here, in the request's language); `fields` maps each bad
+field to a list of {"code", "message"}.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,15 +20,15 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from backend.common.errors import DomainError
 
 _MESSAGES = {
-    "not_authenticated": "请先登录。",
-    "authentication_failed": "登录信息无效,请重新登录。",
-    "permission_denied": "您没有执行此操作的权限。",
-    "not_found": "未找到该记录。",
-    "method_not_allowed": "不支持该请求方法。",
-    "parse_error": "请求内容格式错误。",
-    "unsupported_media_type": "不支持的请求内容类型。",
-    "throttled": "请求过于频繁,请稍后再试。",
-    "validation_error": "输入有误,请检查标出的字段。",
+    "not_authenticated": _("请先登录。"),
+    "authentication_failed": _("登录信息无效,请重新登录。"),
+    "permission_denied": _("您没有执行此操作的权限。"),
+    "not_found": _("未找到该记录。"),
+    "method_not_allowed": _("不支持该请求方法。"),
+    "parse_error": _("请求内容格式错误。"),
+    "unsupported_media_type": _("不支持的请求内容类型。"),
+    "throttled": _("请求过于频繁,请稍后再试。"),
+    "validation_error": _("输入有误,请检查标出的字段。"),
 }
 
 
@@ -69,14 +71,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         body = {
             "code": "validation_error",
-            "message": _MESSAGES["validation_error"],
+            "message": str(_MESSAGES["validation_error"]),
             "fields": _field_errors(exc.detail),
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
     else:
         code = getattr(exc, "default_code", "error")
         detail = getattr(exc, "detail", None)
-        message = _MESSAGES.get(code) or (str(detail) if detail else "请求失败。")
+        message = str(_MESSAGES[code] if code in _MESSAGES else detail or _("请求失败。"))
         body = {"code": code, "message": message, "fields": {}}
     response.data = body
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.occupations.models import CertificateType, Occupation, Skill
@@ -24,8 +25,8 @@ class _CheckedSlugField(serializers.SlugRelatedField):
 
 class DivisionField(_CheckedSlugField):
     default_error_messages = {
-        "does_not_exist": "行政区划代码“{value}”不存在。",
-        "invalid": "行政区划代码无效。",
+        "does_not_exist": _("行政区划代码“{value}”不存在。"),
+        "invalid": _("行政区划代码无效。"),
     }
 
     shape = re.compile(r"^\d{6}$")
@@ -36,7 +37,7 @@ class DivisionField(_CheckedSlugField):
 
 
 class OccupationField(_CheckedSlugField):
-    default_error_messages = {"does_not_exist": "职业“{value}”不存在。", "invalid": "职业无效。"}
+    default_error_messages = {"does_not_exist": _("职业“{value}”不存在。"), "invalid": _("职业无效。")}
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("queryset", Occupation.objects.all())
@@ -44,7 +45,7 @@ class OccupationField(_CheckedSlugField):
 
 
 class SkillField(_CheckedSlugField):
-    default_error_messages = {"does_not_exist": "技能“{value}”不存在。", "invalid": "技能无效。"}
+    default_error_messages = {"does_not_exist": _("技能“{value}”不存在。"), "invalid": _("技能无效。")}
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("queryset", Skill.objects.all())
@@ -52,7 +53,10 @@ class SkillField(_CheckedSlugField):
 
 
 class CertificateTypeField(_CheckedSlugField):
-    default_error_messages = {"does_not_exist": "证书类型“{value}”不存在。", "invalid": "证书类型无效。"}
+    default_error_messages = {
+        "does_not_exist": _("证书类型“{value}”不存在。"),
+        "invalid": _("证书类型无效。"),
+    }
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("queryset", CertificateType.objects.all())

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
 
-MESSAGE = "请求参数中含有不允许的字符。"
+MESSAGE = _("请求参数中含有不允许的字符。")
 
 
 class RejectNulMiddleware:
@@ -25,7 +26,7 @@ class RejectNulMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"code": "invalid_characters", "message": MESSAGE, "fields": {}}, status=400
+                    {"code": "invalid_characters", "message": str(MESSAGE), "fields": {}}, status=400
                 )
-            return HttpResponse(MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+            return HttpResponse(str(MESSAGE), status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -1,4 +1,4 @@
-"""Turn Django's model validation into the domain's field-level errors (Chinese messages, English codes)."""
+"""Turn Django's model validation into the domain's field-level errors (translatable messages, English codes)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .errors import ValidationFailed
 
@@ -26,7 +27,7 @@ def validate_instance(instance: models.Model, *, exclude: Iterable[str] | None =
     try:
         instance.full_clean(exclude=list(exclude or []), validate_unique=True, validate_constraints=True)
     except ValidationError as exc:
-        raise ValidationFailed("输入有误,请检查标出的字段。", fields=errors_as_fields(exc)) from None
+        raise ValidationFailed(_("输入有误,请检查标出的字段。"), fields=errors_as_fields(exc)) from None
 
 
 def apply_fields(instance: models.Model, data: dict, *, allowed: Iterable[str]) -> list[str]:

@@ -1,6 +1,7 @@
 """Validators for Chinese identifiers: resident ID number, unified social credit code, mobile.
 
-Each raises django.core.exceptions.ValidationError with a Chinese message and an English code,
+Each raises django.core.exceptions.ValidationError with a translatable message (the Chinese text is
+the msgid) and an English code,
 so model forms, DRF serializers and services report them the same way.
 """
 
@@ -10,6 +11,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -29,15 +31,15 @@ def validate_id_number(value: str) -> None:
     """18-character 居民身份证号码 (GB 11643): format, birth date and ISO 7064 check digit."""
     number = normalise_id_number(value)
     if not _ID_RE.match(number):
-        raise ValidationError("身份证号码应为18位,最后一位可以是数字或X。", code="id_number_format")
+        raise ValidationError(_("身份证号码应为18位,最后一位可以是数字或X。"), code="id_number_format")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError("身份证号码中的出生日期无效。", code="id_number_birth_date") from None
+        raise ValidationError(_("身份证号码中的出生日期无效。"), code="id_number_birth_date") from None
     if birth.year < 1900 or birth > dt.date.today():
-        raise ValidationError("身份证号码中的出生日期无效。", code="id_number_birth_date")
+        raise ValidationError(_("身份证号码中的出生日期无效。"), code="id_number_birth_date")
     if id_number_check_char(number[:17]) != number[17]:
-        raise ValidationError("身份证号码校验位不正确,请核对。", code="id_number_checksum")
+        raise ValidationError(_("身份证号码校验位不正确,请核对。"), code="id_number_checksum")
 
 
 def mask_id_number(value: str) -> str:
@@ -67,10 +69,10 @@ def validate_credit_code(value: str) -> None:
     code = normalise_credit_code(value)
     if not _CREDIT_RE.match(code):
         raise ValidationError(
-            "统一社会信用代码应为18位数字或大写字母(不含I、O、S、V、Z)。", code="credit_code_format"
+            _("统一社会信用代码应为18位数字或大写字母(不含I、O、S、V、Z)。"), code="credit_code_format"
         )
     if credit_code_check_char(code[:17]) != code[17]:
-        raise ValidationError("统一社会信用代码校验位不正确,请核对。", code="credit_code_checksum")
+        raise ValidationError(_("统一社会信用代码校验位不正确,请核对。"), code="credit_code_checksum")
 
 
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -88,7 +90,7 @@ def normalise_mobile(value: str) -> str:
 def validate_mobile(value: str) -> None:
     """Mainland mobile number: 11 digits starting 13-19 (a +86 prefix is accepted)."""
     if not _MOBILE_RE.match(normalise_mobile(value)):
-        raise ValidationError("手机号码应为11位,以13至19开头。", code="mobile_format")
+        raise ValidationError(_("手机号码应为11位,以13至19开头。"), code="mobile_format")
 
 
 def mask_mobile(value: str) -> str:

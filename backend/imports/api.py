@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -123,7 +124,7 @@ class ImportTemplateView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, kind: str, fmt: str) -> HttpResponse:
         if kind not in SCHEMAS or fmt not in CONTENT_TYPES:
-            raise NotFound("没有该类型的导入模板。")
+            raise NotFound(_("没有该类型的导入模板。"))
         body = template_xlsx(kind) if fmt == "xlsx" else template_csv(kind)
         response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{template_filename(kind, fmt)}"'

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .schemas import CHOICE_SYNONYMS, LEVEL_WORDS
 
@@ -55,10 +56,10 @@ def as_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | dict):
-        raise CellError("invalid", "此处应为文本,不能是列表或对象。")
+        raise CellError("invalid", _("此处应为文本,不能是列表或对象。"))
     text = str(value).strip()
     if "\x00" in text:  # PostgreSQL text cannot hold NUL; say so per cell instead of failing the file
-        raise CellError("invalid_characters", "含有不允许的字符(NUL)。")
+        raise CellError("invalid_characters", _("含有不允许的字符(NUL)。"))
     return text
 
 
@@ -75,48 +76,48 @@ def as_list(value: Any) -> list[str]:
 
 def as_int(value: Any) -> int:
     if isinstance(value, bool):
-        raise CellError("invalid_number", "应填写整数。")
+        raise CellError("invalid_number", _("应填写整数。"))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise CellError("invalid_number", "应填写整数,不能有小数。")
+        raise CellError("invalid_number", _("应填写整数,不能有小数。"))
     text = _number_text(value)
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise CellError("invalid_number", "应填写整数。") from None
+        raise CellError("invalid_number", _("应填写整数。")) from None
     if number != number.to_integral_value():
-        raise CellError("invalid_number", "应填写整数,不能有小数。")
+        raise CellError("invalid_number", _("应填写整数,不能有小数。"))
     return int(number)
 
 
 def as_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
-        raise CellError("invalid_number", "应填写数字。")
+        raise CellError("invalid_number", _("应填写数字。"))
     if isinstance(value, int | float):
         return Decimal(str(value))
     try:
         number = Decimal(_number_text(value))
     except InvalidOperation:
-        raise CellError("invalid_number", "应填写数字。") from None
+        raise CellError("invalid_number", _("应填写数字。")) from None
     if not number.is_finite():
-        raise CellError("invalid_number", "应填写数字。")
+        raise CellError("invalid_number", _("应填写数字。"))
     return number
 
 
 def as_float(value: Any) -> float:
     if isinstance(value, bool):
-        raise CellError("invalid_number", "应填写数字。")
+        raise CellError("invalid_number", _("应填写数字。"))
     if isinstance(value, int | float):
         return float(value)
     try:
         number = float(_number_text(value))
     except ValueError:
-        raise CellError("invalid_number", "应填写数字。") from None
+        raise CellError("invalid_number", _("应填写数字。")) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise CellError("invalid_number", "应填写数字。")
+        raise CellError("invalid_number", _("应填写数字。"))
     return number
 
 
@@ -135,7 +136,7 @@ def as_bool(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError("invalid_boolean", "应填写“是”或“否”(也可填Y/N、1/0、true/false)。")
+    raise CellError("invalid_boolean", _("应填写“是”或“否”(也可填Y/N、1/0、true/false)。"))
 
 
 def as_date(value: Any) -> dt.date:
@@ -155,13 +156,13 @@ def as_date(value: Any) -> dt.date:
             try:
                 return dt.date(year, month, day)
             except ValueError:
-                raise CellError("invalid_date", f"日期「{text}」不存在。") from None
-    raise CellError("invalid_date", "日期格式应为YYYY-MM-DD或YYYY/M/D。")
+                raise CellError("invalid_date", _("日期「{text}」不存在。").format(text=text)) from None
+    raise CellError("invalid_date", _("日期格式应为YYYY-MM-DD或YYYY/M/D。"))
 
 
 def _excel_serial(number: float) -> dt.date:
     if not 1 <= number < 2958466:  # Excel's own range: 1900-01-01 .. 9999-12-31
-        raise CellError("invalid_date", "日期格式应为YYYY-MM-DD或YYYY/M/D。")
+        raise CellError("invalid_date", _("日期格式应为YYYY-MM-DD或YYYY/M/D。"))
     return _EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
@@ -185,7 +186,10 @@ class ChoiceIndex:
         found = self.map.get(_choice_key(as_text(value)))
         if found is None:
             allowed = "、".join(label for label in self.labels if label != "未填写")
-            raise CellError("invalid_choice", f"「{as_text(value)}」不是有效选项,可选:{allowed}。")
+            raise CellError(
+                "invalid_choice",
+                _("「{value}」不是有效选项,可选:{allowed}。").format(value=as_text(value), allowed=allowed),
+            )
         return found
 
 
@@ -200,7 +204,7 @@ def as_level(value: Any) -> int:
         key = _choice_key(as_text(value))
     level = LEVEL_WORDS.get(key)
     if level is None:
-        raise CellError("invalid_choice", "证书等级应为五级、四级、三级、二级、一级(或初级工、中级工等)。")
+        raise CellError("invalid_choice", _("证书等级应为五级、四级、三级、二级、一级(或初级工、中级工等)。"))
     return level
 
 

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.accounts.policies import role_of
 from backend.common import bulk
@@ -45,7 +46,7 @@ from search.sync import enqueue_refresh
 from . import coerce
 from .lookups import Lookups, Unresolved, fetch_by
 from .readers import Table
-from .schemas import Column, KindSchema
+from .schemas import KIND_NOUNS, Column, KindSchema
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ _REQUIRED_CODES = {"blank", "null", "required"}
 
 @dataclass
 class RowError:
+    # Text, not a lazy translation: rendered when recorded, and `import_file` records in zh-hans (the
+    # default language, also a Celery worker's) whoever asks, so stored reports are Chinese text.
     row: int | None  # None for an error about the whole file
     column: str  # the header as written in the file ("" when the error is about the row or file)
     code: str
@@ -117,11 +120,6 @@ class Importer:
     select_related: ClassVar[tuple[str, ...]] = ()
     # kind referenced by a "ref" column -> the rows it may name (only the fields the rules read)
     ref_querysets: ClassVar[dict[str, Callable[[], Any]]] = {}
-    ref_nouns: ClassVar[dict[str, str]] = {
-        "providers": "培训机构",
-        "programs": "培训项目",
-        "employers": "用人单位",
-    }
 
     def __init__(self, *, actor: Any, lookups: Lookups | None = None) -> None:
         self.actor = actor
@@ -143,7 +141,7 @@ class Importer:
         if result.errors:
             return result
         if not table.rows:
-            result.errors.append(RowError(None, "", "no_rows", "文件中没有数据行。"))
+            result.errors.append(RowError(None, "", "no_rows", _("文件中没有数据行。")))
             return result
         plans = self.plan_rows(table)
         result.errors = _errors_in_column_order(plans, table.headers)
@@ -158,7 +156,7 @@ class Importer:
         """Both passes: every row parsed, resolved, authorised and validated (nothing written)."""
         plans = [self.parse_row(raw.number, raw.cells, raw.error) for raw in table.rows]
         self.check_duplicates(
-            plans, "external_id", "duplicate_external_id", "外部编号「{value}」与第{row}行重复。"
+            plans, "external_id", "duplicate_external_id", _(_("外部编号「{value}」与第{row}行重复。"))
         )
         self.prefetch(plans)
         for plan in plans:
@@ -176,7 +174,7 @@ class Importer:
         except IntegrityError as exc:
             logger.warning("import %s: integrity error while writing: %s", self.schema.kind, exc)
             result.errors.append(
-                RowError(None, "", "conflict", "导入期间数据被其他操作修改,未写入任何数据,请重新导入。")
+                RowError(None, "", "conflict", _("导入期间数据被其他操作修改,未写入任何数据,请重新导入。"))
             )
 
     # --- headers ----------------------------------------------------------------------------
@@ -195,7 +193,9 @@ class Importer:
                         None,
                         header,
                         "duplicate_column",
-                        f"列「{header}」与列「{self.header_of[column.field]}」是同一字段({column.field}),请只保留一列。",
+                        _("列「{header}」与列「{other}」是同一字段({field}),请只保留一列。").format(
+                            header=header, other=self.header_of[column.field], field=column.field
+                        ),
                     )
                 )
             else:
@@ -204,14 +204,23 @@ class Importer:
         if unknown:
             names = "、".join(unknown)
             errors.append(
-                RowError(None, names, "unknown_columns", f"无法识别的列:{names}。请对照导入模板检查列名。")
+                RowError(
+                    None,
+                    names,
+                    "unknown_columns",
+                    _("无法识别的列:{names}。请对照导入模板检查列名。").format(names=names),
+                )
             )
         missing = [c.header for c in self.schema.required if c.field not in self.header_of]
         if missing:
             names = "、".join(missing)
-            errors.append(RowError(None, names, "missing_columns", f"缺少必填列:{names}。"))
+            errors.append(
+                RowError(None, names, "missing_columns", _("缺少必填列:{names}。").format(names=names))
+            )
         if table.unlabelled_data:
-            errors.append(RowError(None, "", "unlabelled_column", "有数据的列缺少表头,请在第1行填写列名。"))
+            errors.append(
+                RowError(None, "", "unlabelled_column", _("有数据的列缺少表头,请在第1行填写列名。"))
+            )
         return errors
 
     # --- pass 1 -----------------------------------------------------------------------------
@@ -244,7 +253,12 @@ class Importer:
                 continue
             value = plan.values.get(column.field)
             if value is None or value == []:
-                self.add_error(plan, column.field, "required", f"请填写「{self.header(column.field)}」。")
+                self.add_error(
+                    plan,
+                    column.field,
+                    "required",
+                    _("请填写「{header}」。").format(header=self.header(column.field)),
+                )
         plan.external_id = plan.values.get("external_id") or ""
         return plan
 
@@ -304,7 +318,7 @@ class Importer:
                     plan,
                     column.field,
                     "certificate_has_no_levels",
-                    f"「{certificate.name}」不分等级,请勿填写等级。",
+                    _("「{name}」不分等级,请勿填写等级。").format(name=certificate.name),
                 )
                 failed = True
                 continue
@@ -320,7 +334,7 @@ class Importer:
             if value in (None, "") or field_name in plan.error_fields:
                 continue
             if value in seen:
-                shown = value if field_name != "id_number" else "该身份证号"
+                shown = value if field_name != "id_number" else _("该身份证号")
                 self.add_error(plan, field_name, code, template.format(value=shown, row=seen[value]))
             else:
                 seen[value] = plan.number
@@ -345,12 +359,12 @@ class Importer:
         column = self.schema.get(field_name)
         obj = self.refs.get(column.ref, {}).get(key)
         if obj is None:
-            noun = self.ref_nouns[column.ref]
+            noun = KIND_NOUNS[column.ref]
             self.add_error(
                 plan,
                 field_name,
                 f"unknown_{column.ref[:-1]}",
-                f"未找到外部编号为「{key}」的{noun}(须先导入{noun})。",
+                _("未找到外部编号为「{key}」的{noun}(须先导入{noun})。").format(key=key, noun=noun),
             )
         return obj
 
@@ -504,7 +518,10 @@ class Importer:
         division = self.lookups.divisions.by_code.get(code)
         name = division.name if division else code
         self.add_error(
-            plan, field_name, "forbidden_division", f"「{name}」不在您所在服务中心的覆盖范围内,不能导入。"
+            plan,
+            field_name,
+            "forbidden_division",
+            _("「{name}」不在您所在服务中心的覆盖范围内,不能导入。").format(name=name),
         )
 
     def fill_coordinates(self, plan: RowPlan, instance: Any, division_field: str) -> None:

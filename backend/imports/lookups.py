@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
+from backend.common.errors import Message
 from backend.occupations.models import CertificateType, Occupation, Skill
 from backend.regions.models import Division
 
@@ -40,13 +43,13 @@ class Unresolved(Exception):
 class NameIndex(Generic[T]):
     """Objects by slug/name (primary) and by alias (secondary)."""
 
-    noun: str  # 职业, 技能, 证书
+    noun: Message  # 职业, 技能, 证书 (lazy: rendered in the message)
     code: str  # unknown_<code>, ambiguous_<code>
     primary: dict[str, list[T]] = field(default_factory=dict)
     alias: dict[str, list[T]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, objects: Iterable[T], *, noun: str, code: str) -> NameIndex[T]:
+    def build(cls, objects: Iterable[T], *, noun: Message, code: str) -> NameIndex[T]:
         index: NameIndex[T] = cls(noun, code)
         for obj in objects:
             for key in {lookup_key(obj.slug), lookup_key(obj.name)}:  # type: ignore[attr-defined]
@@ -60,11 +63,16 @@ class NameIndex(Generic[T]):
         key = lookup_key(value)
         found = self.primary.get(key) or self.alias.get(key)
         if not found:
-            raise Unresolved(f"unknown_{self.code}", f"未找到{self.noun}「{value}」。")
+            raise Unresolved(
+                f"unknown_{self.code}", _("未找到{noun}「{value}」。").format(noun=self.noun, value=value)
+            )
         if len(found) > 1:
             names = "、".join(sorted(str(o) for o in found))
             raise Unresolved(
-                f"ambiguous_{self.code}", f"{self.noun}「{value}」有多个匹配({names}),请填写更准确的名称。"
+                f"ambiguous_{self.code}",
+                _("{noun}「{value}」有多个匹配({names}),请填写更准确的名称。").format(
+                    noun=self.noun, value=value, names=names
+                ),
             )
         return found[0]
 
@@ -89,20 +97,29 @@ class DivisionIndex:
         if match:
             division = self.by_code.get(match.group(1))
             if division is None:
-                raise Unresolved("unknown_division", f"行政区划代码「{match.group(1)}」不存在。")
+                raise Unresolved(
+                    "unknown_division", _("行政区划代码「{code}」不存在。").format(code=match.group(1))
+                )
         else:
             found = self.by_name.get(lookup_key(text), [])
             if len(found) > 1:
                 in_guangdong = [d for d in found if d.code.startswith(GUANGDONG_PREFIX)]
                 found = in_guangdong if len(in_guangdong) == 1 else found
             if not found:
-                raise Unresolved("unknown_division", f"未找到区县「{text}」,请填写6位行政区划代码。")
+                raise Unresolved(
+                    "unknown_division", _("未找到区县「{text}」,请填写6位行政区划代码。").format(text=text)
+                )
             if len(found) > 1:
                 codes = "、".join(d.code for d in found)
-                raise Unresolved("ambiguous_division", f"区县名称「{text}」不唯一({codes}),请填写6位代码。")
+                raise Unresolved(
+                    "ambiguous_division",
+                    _("区县名称「{text}」不唯一({codes}),请填写6位代码。").format(text=text, codes=codes),
+                )
             division = found[0]
         if division.level == Division.Level.PROVINCE:
-            raise Unresolved("division_too_broad", f"「{division.name}」是省级区划,请填写地市或区县。")
+            raise Unresolved(
+                "division_too_broad", _("「{name}」是省级区划,请填写地市或区县。").format(name=division.name)
+            )
         return division
 
 
@@ -124,20 +141,26 @@ class Lookups:
     @property
     def occupations(self) -> NameIndex[Occupation]:
         if self._occupations is None:
-            self._occupations = NameIndex.build(Occupation.objects.all(), noun="职业", code="occupation")
+            self._occupations = NameIndex.build(
+                Occupation.objects.all(), noun=pgettext_lazy("in a sentence", "职业"), code="occupation"
+            )
         return self._occupations
 
     @property
     def skills(self) -> NameIndex[Skill]:
         if self._skills is None:
-            self._skills = NameIndex.build(Skill.objects.all(), noun="技能", code="skill")
+            self._skills = NameIndex.build(
+                Skill.objects.all(), noun=pgettext_lazy("in a sentence", "技能"), code="skill"
+            )
         return self._skills
 
     @property
     def certificates(self) -> NameIndex[CertificateType]:
         if self._certificates is None:
             self._certificates = NameIndex.build(
-                CertificateType.objects.all(), noun="证书", code="certificate_type"
+                CertificateType.objects.all(),
+                noun=pgettext_lazy("in a sentence", "证书"),
+                code="certificate_type",
             )
         return self._certificates
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -70,8 +71,10 @@ def detect_format(filename: str) -> str:
     if ext in FORMATS:
         return FORMATS[ext]
     if ext in (".xls", ".et", ".numbers", ".ods"):
-        raise FileRejected("unsupported_format", f"不支持{ext}文件,请另存为.xlsx或.csv后再导入。")
-    raise FileRejected("unsupported_format", "只支持.xlsx、.csv和.jsonl文件。")
+        raise FileRejected(
+            "unsupported_format", _("不支持{ext}文件,请另存为.xlsx或.csv后再导入。").format(ext=ext)
+        )
+    raise FileRejected("unsupported_format", _("只支持.xlsx、.csv和.jsonl文件。"))
 
 
 def read_table(source: Source, *, filename: str = "", row_limit: int | None = None) -> Table:
@@ -82,9 +85,11 @@ def read_table(source: Source, *, filename: str = "", row_limit: int | None = No
     size = _source_size(source)
     cap = max_file_bytes()
     if size is not None and size > cap:
-        raise FileRejected("file_too_large", f"文件过大({_mb(size)}),上限为{_mb(cap)}。")
+        raise FileRejected(
+            "file_too_large", _("文件过大({size}),上限为{cap}。").format(size=_mb(size), cap=_mb(cap))
+        )
     if size == 0:
-        raise FileRejected("empty_file", "文件是空的。")
+        raise FileRejected("empty_file", _("文件是空的。"))
     if fmt == "xlsx":
         return _read_xlsx(source, limit)
     data = _read_bytes(source, cap)
@@ -105,7 +110,7 @@ def _source_size(source: Source) -> int | None:
         try:
             return os.path.getsize(source)
         except OSError:
-            raise FileRejected("file_not_found", "找不到文件。") from None
+            raise FileRejected("file_not_found", _("找不到文件。")) from None
     size = getattr(source, "size", None)
     if isinstance(size, int):
         return size
@@ -128,9 +133,9 @@ def _read_bytes(source: Source, cap: int) -> bytes:
             source.seek(0)
         data = source.read(cap + 1)
     if len(data) > cap:
-        raise FileRejected("file_too_large", f"文件过大,上限为{_mb(cap)}。")
+        raise FileRejected("file_too_large", _("文件过大,上限为{cap}。").format(cap=_mb(cap)))
     if not data:
-        raise FileRejected("empty_file", "文件是空的。")
+        raise FileRejected("empty_file", _("文件是空的。"))
     return data
 
 
@@ -139,7 +144,9 @@ def _mb(size: int) -> str:
 
 
 def _too_many_rows(limit: int) -> FileRejected:
-    return FileRejected("too_many_rows", f"数据行数超过上限{limit}行,请拆分为多个文件导入。")
+    return FileRejected(
+        "too_many_rows", _("数据行数超过上限{limit}行,请拆分为多个文件导入。").format(limit=limit)
+    )
 
 
 def _clean_header(value: Any) -> str:
@@ -165,17 +172,17 @@ def _read_xlsx(source: Source, limit: int) -> Table:
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise FileRejected("invalid_file", "无法读取该.xlsx文件,请确认文件未损坏。") from exc
+        raise FileRejected("invalid_file", _("无法读取该.xlsx文件,请确认文件未损坏。")) from exc
     try:
         if not workbook.worksheets:
-            raise FileRejected("empty_file", "工作簿中没有工作表。")
+            raise FileRejected("empty_file", _("工作簿中没有工作表。"))
         sheet = workbook.worksheets[0]
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()  # some writers record a wrong sheet size; read every cell
         values = sheet.iter_rows(values_only=True)
         header_row = next(values, None)
         if header_row is None or all(_blank(v) for v in header_row):
-            raise FileRejected("missing_header", "第1行应为表头(列名)。")
+            raise FileRejected("missing_header", _("第1行应为表头(列名)。"))
         headers = [_clean_header(v) for v in header_row[:MAX_COLUMNS]]
         while headers and not headers[-1]:
             headers.pop()
@@ -201,9 +208,9 @@ def _check_unpacked_size(source: Source) -> None:
         with zipfile.ZipFile(source) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRejected("invalid_file", "无法读取该.xlsx文件,请确认文件未损坏。") from exc
+        raise FileRejected("invalid_file", _("无法读取该.xlsx文件,请确认文件未损坏。")) from exc
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise FileRejected("file_too_large", "该.xlsx文件解压后内容过大,请拆分后再导入。")
+        raise FileRejected("file_too_large", _("该.xlsx文件解压后内容过大,请拆分后再导入。"))
 
 
 def _cells(headers: list[str], raw: tuple[Any, ...] | list[Any], table: Table) -> dict[str, Any]:
@@ -233,7 +240,7 @@ def decode_text(data: bytes) -> str:
             continue
         if "\x00" not in text:  # NULs: a binary file, or UTF-32 read as UTF-16
             return text
-    raise FileRejected("encoding", "无法识别文件编码,请保存为UTF-8或GBK编码的文本文件。")
+    raise FileRejected("encoding", _("无法识别文件编码,请保存为UTF-8或GBK编码的文本文件。"))
 
 
 def _read_csv(data: bytes, limit: int) -> Table:
@@ -249,7 +256,7 @@ def _read_csv(data: bytes, limit: int) -> Table:
     try:
         header_row = next(reader, None)
         if header_row is None or all(_blank(v) for v in header_row):
-            raise FileRejected("missing_header", "第1行应为表头(列名)。")
+            raise FileRejected("missing_header", _("第1行应为表头(列名)。"))
         headers = [_clean_header(v) for v in header_row[:MAX_COLUMNS]]
         while headers and not headers[-1]:
             headers.pop()
@@ -261,7 +268,7 @@ def _read_csv(data: bytes, limit: int) -> Table:
                 raise _too_many_rows(limit)
             table.rows.append(RawRow(number, _cells(headers, raw, table)))
     except csv.Error as exc:
-        raise FileRejected("invalid_file", f"CSV格式有误:{exc}") from exc
+        raise FileRejected("invalid_file", _("CSV格式有误:{error}").format(error=exc)) from exc
     return table
 
 
@@ -278,10 +285,12 @@ def _read_jsonl(data: bytes, limit: int) -> Table:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            rows.append(RawRow(number, {}, ("invalid_json", f"该行不是有效的JSON:{exc.msg}。")))
+            rows.append(
+                RawRow(number, {}, ("invalid_json", _("该行不是有效的JSON:{error}。").format(error=exc.msg)))
+            )
             continue
         if not isinstance(record, dict):
-            rows.append(RawRow(number, {}, ("invalid_json", "每行应为一个JSON对象({...})。")))
+            rows.append(RawRow(number, {}, ("invalid_json", _("每行应为一个JSON对象({...})。"))))
             continue
         cells = {}
         for key, value in record.items():
@@ -292,7 +301,7 @@ def _read_jsonl(data: bytes, limit: int) -> Table:
             cells[header] = value.strip() if isinstance(value, str) else value
         rows.append(RawRow(number, cells))
     if not rows:
-        raise FileRejected("no_rows", "文件中没有数据行。")
+        raise FileRejected("no_rows", _("文件中没有数据行。"))
     return Table("jsonl", list(headers), rows)
 
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from backend.jobs.models import Employer, Posting
 from backend.occupations.models import Brand, CertificateLevel
@@ -379,6 +380,18 @@ WORKERS = KindSchema(
 
 SCHEMAS: dict[str, KindSchema] = {
     s.kind: s for s in (PROVIDERS, EMPLOYERS, PROGRAMS, SESSIONS, POSTINGS, WORKERS)
+}
+
+# Each kind's name inside an error message ("您没有导入{label}的权限。"); the labels above stay as
+# they are (import templates, stored reports). A context keeps these apart from the web pages'
+# headings of the same words.
+KIND_NOUNS = {
+    "providers": pgettext_lazy("in a sentence", "培训机构"),
+    "employers": pgettext_lazy("in a sentence", "用人单位"),
+    "programs": pgettext_lazy("in a sentence", "培训项目"),
+    "sessions": pgettext_lazy("in a sentence", "开班"),
+    "postings": pgettext_lazy("in a sentence", "招聘岗位"),
+    "workers": pgettext_lazy("in a sentence", "劳动者"),
 }
 
 # Extra words accepted for some choices, beyond each choice's value, label and label parts.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from backend.common.errors import NotFound
 
@@ -20,5 +21,5 @@ def import_job_list(*, actor: Any) -> QuerySet[ImportJob]:
 def import_job_get(*, actor: Any, job_id: int) -> ImportJob:
     job = import_job_list(actor=actor).filter(pk=job_id).first()
     if job is None:
-        raise NotFound("未找到该导入任务。", code="not_found")
+        raise NotFound(_("未找到该导入任务。"), code="not_found")
     return job

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from backend.common.errors import DomainError, PermissionDenied, ValidationFailed
 
@@ -21,7 +22,7 @@ from .importers import IMPORTERS
 from .models import ImportJob
 from .policies import can_import_kind
 from .readers import FileRejected, Source, detect_format, max_file_bytes, read_table
-from .schemas import SCHEMAS
+from .schemas import KIND_NOUNS, SCHEMAS
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +54,13 @@ def import_authorise(*, actor: Any, kind: str) -> None:
     if kind not in SCHEMAS:
         kinds = "、".join(SCHEMAS)
         raise ValidationFailed.for_field(
-            "kind", "invalid_choice", f"不支持的导入类型「{kind}」,可选:{kinds}。"
+            "kind",
+            "invalid_choice",
+            _("不支持的导入类型「{kind}」,可选:{kinds}。").format(kind=kind, kinds=kinds),
         )
     if not can_import_kind(actor, kind):
-        label = SCHEMAS[kind].label
-        raise PermissionDenied(f"您没有导入{label}的权限。")
+        label = KIND_NOUNS[kind]
+        raise PermissionDenied(_("您没有导入{label}的权限。").format(label=label))
 
 
 def import_file(
@@ -70,6 +73,7 @@ def import_file(
     """
     import_authorise(actor=actor, kind=kind)
     name = filename or _name_of(path_or_file)
+    # The report is text in the default language, as a Celery worker (no request) would write it.
     with translation.override("zh-hans"):
         try:
             table = read_table(path_or_file, filename=name)
@@ -110,10 +114,10 @@ def import_job_create(*, actor: Any, kind: str, upload: Any) -> ImportJob:
     cap = max_file_bytes()
     if size is not None and size > cap:
         raise ValidationFailed.for_field(
-            "file", "file_too_large", f"文件过大,上限为{cap / 1024 / 1024:.0f} MB。"
+            "file", "file_too_large", _("文件过大,上限为{cap:.0f} MB。").format(cap=cap / 1024 / 1024)
         )
     if not size:
-        raise ValidationFailed.for_field("file", "empty_file", "文件是空的。")
+        raise ValidationFailed.for_field("file", "empty_file", _("文件是空的。"))
     job = ImportJob(kind=kind, filename=filename, created_by=actor)
     ext = {"xlsx": ".xlsx", "csv": ".csv", "jsonl": ".jsonl"}[fmt]
     job.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
@@ -151,7 +155,11 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         result = ImportResult(
             job.kind,
             job.filename,
-            errors=[RowError(None, "", "internal_error", "导入时发生内部错误,未写入任何数据,请联系管理员。")],
+            errors=[
+                RowError(
+                    None, "", "internal_error", str(_("导入时发生内部错误,未写入任何数据,请联系管理员。"))
+                )
+            ],
         )
     job.status = ImportJob.Status.SUCCEEDED if result.ok else ImportJob.Status.FAILED
     job.row_count = result.row_count

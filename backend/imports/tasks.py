@@ -7,6 +7,8 @@ from celery import shared_task
 from .services import import_job_run
 
 
+# The job's row errors are rendered in the default language (zh-hans; `import_file` sees to it, as
+# a worker has no request to take a language from) and stored as text in its report.
 @shared_task(name="imports.run_import", ignore_result=True)
 def run_import(job_id: int) -> str:
     job = import_job_run(job_id=job_id)

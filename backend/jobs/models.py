@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from backend.common.errors import Message
 from backend.common.models import TimeStampedModel
 from backend.common.validators import validate_credit_code
 from backend.occupations.models import CertificateLevel
@@ -135,32 +137,35 @@ class Posting(TimeStampedModel):
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
 
-        def add(field: str, message: str, code: str) -> None:
+        def add(field: str, message: Message, code: str) -> None:
             errors.setdefault(field, []).append(ValidationError(message, code=code))
 
         if self.wage_type == self.WageType.MONTHLY:
             if self.wage_min is None:
-                add("wage_min", "月薪岗位须填写月薪下限。", "wage_min_required")
+                add("wage_min", _("月薪岗位须填写月薪下限。"), "wage_min_required")
             if self.wage_max is None:
-                add("wage_max", "月薪岗位须填写月薪上限。", "wage_max_required")
+                add("wage_max", _("月薪岗位须填写月薪上限。"), "wage_max_required")
         elif self.rate is None:
-            add("rate", "计件或日结岗位须填写单价。", "rate_required")
+            add("rate", _("计件或日结岗位须填写单价。"), "rate_required")
         for field in ("wage_min", "wage_max"):
             value = getattr(self, field)
             if value is not None and not (MIN_MONTHLY_WAGE <= value <= MAX_MONTHLY_WAGE):
-                add(field, f"月薪应在{MIN_MONTHLY_WAGE}至{MAX_MONTHLY_WAGE}元之间。", "wage_out_of_range")
+                message = _("月薪应在{low}至{high}元之间。").format(
+                    low=MIN_MONTHLY_WAGE, high=MAX_MONTHLY_WAGE
+                )
+                add(field, message, "wage_out_of_range")
         if self.wage_min is not None and self.wage_max is not None and self.wage_max < self.wage_min:
-            add("wage_max", "月薪上限不能低于下限。", "wage_range_inverted")
+            add("wage_max", _("月薪上限不能低于下限。"), "wage_range_inverted")
         if self.rate is not None and not (0 < self.rate <= 5000):
-            add("rate", "单价应大于0且不超过5000元。", "rate_out_of_range")
+            add("rate", _("单价应大于0且不超过5000元。"), "rate_out_of_range")
         if (
             self.required_certificate_level
             and self.required_certificate is not None
             and not self.required_certificate.has_levels
         ):
-            add("required_certificate_level", "该证书不分等级,请勿填写等级。", "certificate_has_no_levels")
+            add("required_certificate_level", _("该证书不分等级,请勿填写等级。"), "certificate_has_no_levels")
         if (self.latitude is None) != (self.longitude is None):
-            add("latitude", "经纬度须同时填写或同时留空。", "coordinates_incomplete")
+            add("latitude", _("经纬度须同时填写或同时留空。"), "coordinates_incomplete")
         if errors:
             raise ValidationError(errors)
 

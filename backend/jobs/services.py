@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
@@ -52,7 +53,7 @@ def employer_create(*, actor: Any, data: dict[str, Any]) -> Employer:
     apply_fields(employer, data, allowed=EMPLOYER_FIELDS)
     employer.credit_code = normalise_credit_code(employer.credit_code)
     if not can_register_employer(actor, employer):
-        raise PermissionDenied("只有管理员或辖区就业服务人员可以登记用人单位。")
+        raise PermissionDenied(_("只有管理员或辖区就业服务人员可以登记用人单位。"))
     validate_instance(employer)
     employer.save()
     return employer
@@ -61,11 +62,11 @@ def employer_create(*, actor: Any, data: dict[str, Any]) -> Employer:
 @transaction.atomic
 def employer_update(*, actor: Any, employer: Employer, data: dict[str, Any]) -> Employer:
     if not can_manage_employer(actor, employer):
-        raise PermissionDenied("无权修改该用人单位。")
+        raise PermissionDenied(_("无权修改该用人单位。"))
     apply_fields(employer, data, allowed=EMPLOYER_FIELDS)
     employer.credit_code = normalise_credit_code(employer.credit_code)
     if not can_manage_employer(actor, employer):  # moving it out of the staff's counties
-        raise PermissionDenied("不能把用人单位改到辖区以外。")
+        raise PermissionDenied(_("不能把用人单位改到辖区以外。"))
     validate_instance(employer)
     employer.save()
     enqueue_refresh(Kind.JOB, employer.postings.values_list("pk", flat=True))  # name/place shown on postings
@@ -82,16 +83,16 @@ def _set_skills(posting: Posting, data: dict[str, Any]) -> None:
 @transaction.atomic
 def posting_create(*, actor: Any, data: dict[str, Any]) -> Posting:
     if not can_create_postings(actor):
-        raise PermissionDenied("只有用人单位或就业服务人员可以发布招聘岗位。")
+        raise PermissionDenied(_("只有用人单位或就业服务人员可以发布招聘岗位。"))
     employer = data.get("employer") or (actor.employer if role_of(actor) == "employer_staff" else None)
     if employer is None:
-        raise ValidationFailed.for_field("employer", "required", "请选择用人单位。")
+        raise ValidationFailed.for_field("employer", "required", _("请选择用人单位。"))
     posting = Posting(employer=employer)
     apply_fields(posting, data, allowed=POSTING_FIELDS)
     if posting.division_id is None:
         posting.division = employer.county
     if not can_manage_posting(actor, posting):
-        raise PermissionDenied("只能发布本单位或本辖区的招聘岗位。")
+        raise PermissionDenied(_("只能发布本单位或本辖区的招聘岗位。"))
     fill_coordinates(posting, "division")
     validate_instance(posting)
     posting.save()
@@ -103,14 +104,14 @@ def posting_create(*, actor: Any, data: dict[str, Any]) -> Posting:
 @transaction.atomic
 def posting_update(*, actor: Any, posting: Posting, data: dict[str, Any]) -> Posting:
     if not can_manage_posting(actor, posting):
-        raise PermissionDenied("无权修改该招聘岗位。")
+        raise PermissionDenied(_("无权修改该招聘岗位。"))
     if "employer" in data and not can_move_posting_to_employer(actor, posting, data["employer"]):
-        raise PermissionDenied("不能把岗位转给其他单位。")
+        raise PermissionDenied(_("不能把岗位转给其他单位。"))
     apply_fields(posting, data, allowed=(*POSTING_FIELDS, "employer"))
     if "division" in data and "latitude" not in data:
         posting.latitude = posting.longitude = None
     if not can_manage_posting(actor, posting):
-        raise PermissionDenied("不能把岗位改到辖区以外。")
+        raise PermissionDenied(_("不能把岗位改到辖区以外。"))
     fill_coordinates(posting, "division")
     validate_instance(posting)
     posting.save()
@@ -122,12 +123,12 @@ def posting_update(*, actor: Any, posting: Posting, data: dict[str, Any]) -> Pos
 def ensure_not_expired(posting: Posting, *, today: dt.date) -> None:
     """A posting is not published past its closing date."""
     if posting.expires_on and posting.expires_on < today:
-        raise ValidationFailed.for_field("expires_on", "expired", "截止日期已过,请先修改截止日期。")
+        raise ValidationFailed.for_field("expires_on", "expired", _("截止日期已过,请先修改截止日期。"))
 
 
 def posting_publish(*, actor: Any, posting: Posting, today: dt.date | None = None) -> Posting:
     if not can_manage_posting(actor, posting):
-        raise PermissionDenied("无权发布该招聘岗位。")
+        raise PermissionDenied(_("无权发布该招聘岗位。"))
     today = today or timezone.localdate()
     validate_instance(posting)
     ensure_not_expired(posting, today=today)
@@ -142,9 +143,9 @@ def posting_publish(*, actor: Any, posting: Posting, today: dt.date | None = Non
 def posting_set_status(*, actor: Any, posting: Posting, status: str) -> Posting:
     """Mark filled or expired (unpublish)."""
     if not can_manage_posting(actor, posting):
-        raise PermissionDenied("无权修改该招聘岗位。")
+        raise PermissionDenied(_("无权修改该招聘岗位。"))
     if status not in (Posting.Status.FILLED, Posting.Status.EXPIRED, Posting.Status.DRAFT):
-        raise ValidationFailed.for_field("status", "invalid_choice", "状态只能改为已招满、已过期或草稿。")
+        raise ValidationFailed.for_field("status", "invalid_choice", _("状态只能改为已招满、已过期或草稿。"))
     posting.status = status
     posting.save(update_fields=["status", "updated_at"])
     enqueue_refresh(Kind.JOB, [posting.pk])  # filled/expired/draft leave the index
@@ -169,14 +170,14 @@ def application_create(*, actor: Any, data: dict[str, Any]) -> Application:
     """A worker applies to a posting, or service staff refer a worker (推荐)."""
     posting: Posting = data["posting"]
     worker = worker_acted_for(
-        actor=actor, worker=data.get("worker"), denied="只能为本人或本服务中心辖区的劳动者投递。"
+        actor=actor, worker=data.get("worker"), denied=_("只能为本人或本服务中心辖区的劳动者投递。")
     )
     if posting.status != Posting.Status.PUBLISHED:
-        raise Conflict("该岗位当前不在招聘中。", code="posting_not_open")
+        raise Conflict(_("该岗位当前不在招聘中。"), code="posting_not_open")
     if role_of(actor) != "worker" and not worker.consent_share_with_employers:
-        raise Conflict("劳动者未同意向用人单位推荐,不能代为投递。", code="consent_required")
+        raise Conflict(_("劳动者未同意向用人单位推荐,不能代为投递。"), code="consent_required")
     if Application.objects.filter(worker=worker, posting=posting).exists():
-        raise Conflict("已经投递过该岗位。", code="already_applied")
+        raise Conflict(_("已经投递过该岗位。"), code="already_applied")
     is_self = role_of(actor) == "worker"
     application = Application.objects.create(
         worker=worker,
@@ -195,12 +196,12 @@ def application_update(*, actor: Any, application: Application, data: dict[str, 
     """Employers move an application along; the worker (or their staff) may withdraw it."""
     new = data.get("status", application.status)
     if not can_set_application_status(actor, application, new):
-        raise PermissionDenied("无权修改该申请。")
+        raise PermissionDenied(_("无权修改该申请。"))
     if (
         application.status in (Application.Status.HIRED, Application.Status.WITHDRAWN)
         and new != application.status
     ):
-        raise ValidationFailed.for_field("status", "invalid_transition", "该申请已结束,不能再修改状态。")
+        raise ValidationFailed.for_field("status", "invalid_transition", _("该申请已结束,不能再修改状态。"))
     status_changed = new != application.status
     if status_changed:
         application.status = new

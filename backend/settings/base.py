@@ -103,7 +103,9 @@ LOGOUT_REDIRECT_URL = "home"
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The domain messages (services, validators, importer, API errors); the web pages have their own
+# catalogue in backend/web/locale. LOCALE_PATHS is searched first.
+LOCALE_PATHS = [BASE_DIR / "backend" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

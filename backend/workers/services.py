@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import role_of
 from backend.common import crypto
-from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
+from backend.common.errors import Conflict, Message, PermissionDenied, ValidationFailed
 from backend.common.ids import new_external_id
 from backend.common.validation import apply_fields, validate_instance
 from backend.common.validators import normalise_id_number, normalise_mobile
@@ -24,13 +25,13 @@ PROFILE_FIELDS = (
 )  # fmt: skip
 
 
-def worker_acted_for(*, actor: Any, worker: WorkerProfile | None, denied: str) -> WorkerProfile:
+def worker_acted_for(*, actor: Any, worker: WorkerProfile | None, denied: Message) -> WorkerProfile:
     """The worker an application or enrolment is for: the one named, or the actor's own profile;
     refused unless the actor is that worker, staff covering their county, or an admin."""
     if worker is None and role_of(actor) == "worker":
         worker = WorkerProfile.objects.filter(user=actor).first()
     if worker is None:
-        raise ValidationFailed.for_field("worker", "required", "请先完善个人资料。")
+        raise ValidationFailed.for_field("worker", "required", _("请先完善个人资料。"))
     if not can_manage_worker(actor, worker):
         raise PermissionDenied(denied)
     return worker
@@ -42,9 +43,9 @@ def _set_id_number(worker: WorkerProfile, raw: str | None) -> None:
         clash = WorkerProfile.objects.filter(id_number_hash=crypto.blind_index(number)).exclude(pk=worker.pk)
         if clash.exists():
             raise Conflict(
-                "该身份证号已登记,请勿重复登记。",
+                _("该身份证号已登记,请勿重复登记。"),
                 code="duplicate_id_number",
-                fields={"id_number": [{"code": "duplicate_id_number", "message": "该身份证号已登记。"}]},
+                fields={"id_number": [{"code": "duplicate_id_number", "message": _("该身份证号已登记。")}]},
             )
     worker.set_id_number(number)
 
@@ -78,18 +79,20 @@ def _check_relations(data: dict[str, Any]) -> None:
         ctype = cert["certificate_type"]
         if cert.get("level") and not ctype.has_levels:
             raise ValidationFailed.for_field(
-                f"certificates.{index}.level", "certificate_has_no_levels", f"“{ctype.name}”不分等级。"
+                f"certificates.{index}.level",
+                "certificate_has_no_levels",
+                _("“{name}”不分等级。").format(name=ctype.name),
             )
     skill_ids = [s["skill"].pk for s in data.get("skills", [])]
     if len(skill_ids) != len(set(skill_ids)):
-        raise ValidationFailed.for_field("skills", "duplicate_skill", "同一技能只能填写一次。")
+        raise ValidationFailed.for_field("skills", "duplicate_skill", _("同一技能只能填写一次。"))
 
 
 def ensure_consent_given(worker: WorkerProfile) -> None:
     """No profile is registered without the worker's consent to process their data (PIPL)."""
     if not worker.consent_data_processing:
         raise ValidationFailed.for_field(
-            "consent_data_processing", "consent_required", "登记前须征得本人同意处理个人信息。"
+            "consent_data_processing", "consent_required", _("登记前须征得本人同意处理个人信息。")
         )
 
 
@@ -102,11 +105,11 @@ def worker_register(*, actor: Any, data: dict[str, Any]) -> WorkerProfile:
     worker.mobile = normalise_mobile(worker.mobile)
     if not can_register_worker(actor, worker):
         if role == "service_staff":
-            raise PermissionDenied("只能登记常住地在本服务中心辖区的劳动者。")
-        raise PermissionDenied("无权登记劳动者。")
+            raise PermissionDenied(_("只能登记常住地在本服务中心辖区的劳动者。"))
+        raise PermissionDenied(_("无权登记劳动者。"))
     if role == "worker":
         if WorkerProfile.objects.filter(user=actor).exists():
-            raise Conflict("您已经有个人资料,请直接修改。", code="profile_exists")
+            raise Conflict(_("您已经有个人资料,请直接修改。"), code="profile_exists")
         worker.user = actor
     elif role == "service_staff":
         worker.registered_by = actor
@@ -123,11 +126,11 @@ def worker_register(*, actor: Any, data: dict[str, Any]) -> WorkerProfile:
 @transaction.atomic
 def worker_update(*, actor: Any, worker: WorkerProfile, data: dict[str, Any]) -> WorkerProfile:
     if not can_manage_worker(actor, worker):
-        raise PermissionDenied("无权修改该劳动者资料。")
+        raise PermissionDenied(_("无权修改该劳动者资料。"))
     apply_fields(worker, data, allowed=PROFILE_FIELDS)
     worker.mobile = normalise_mobile(worker.mobile)
     if not can_manage_worker(actor, worker):  # moving the worker out of the staff's counties
-        raise PermissionDenied("不能把劳动者的常住地改到辖区以外。")
+        raise PermissionDenied(_("不能把劳动者的常住地改到辖区以外。"))
     if "id_number" in data:
         _set_id_number(worker, data["id_number"])
     _check_relations(data)

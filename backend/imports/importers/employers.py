@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from backend.jobs.models import Employer, Posting
 from backend.jobs.policies import can_manage_employer, can_register_employer
 from search.query import Kind
@@ -50,12 +52,15 @@ class EmployerImporter(Importer):
 
     def check_across_rows(self, plans: list[RowPlan]) -> None:
         self.check_duplicates(
-            plans, "credit_code", "duplicate_credit_code", "统一社会信用代码与第{row}行重复。"
+            plans, "credit_code", "duplicate_credit_code", _(_("统一社会信用代码与第{row}行重复。"))
         )
         for plan in plans:
             code: Any = plan.values.get("credit_code")
             holder = self.credit_holders.get(code) if code else None
             if holder and holder != plan.external_id and "credit_code" not in plan.error_fields:
                 self.add_error(
-                    plan, "credit_code", "duplicate_credit_code", "该统一社会信用代码已登记为其他用人单位。"
+                    plan,
+                    "credit_code",
+                    "duplicate_credit_code",
+                    _("该统一社会信用代码已登记为其他用人单位。"),
                 )

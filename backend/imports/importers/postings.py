@@ -6,6 +6,8 @@ with fixed dates, e.g. the evaluation sets, must keep importing); `posting_expir
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from backend.jobs.models import Employer, Posting
 from backend.jobs.policies import can_manage_posting, can_move_posting_to_employer
 from search.query import Kind
@@ -37,7 +39,7 @@ class PostingImporter(Importer):
             where = "division" if self.role == "service_staff" and plan.values.get("division") else "employer"
             self.refuse(plan, where, instance)
         elif self.moves_employer(plan, instance):
-            self.add_error(plan, "employer", "forbidden_transfer", "不能把岗位转给其他单位。")
+            self.add_error(plan, "employer", "forbidden_transfer", _("不能把岗位转给其他单位。"))
 
     def moves_employer(self, plan: RowPlan, instance: Posting) -> bool:
         """The row gives an existing posting to another employer, which only an admin may do."""
@@ -57,7 +59,7 @@ class PostingImporter(Importer):
         if self.role != "employer_staff":
             self.refuse_outside_counties(plan, field_name, posting.division_id)
         elif field_name == "external_id":
-            message = f"编号「{plan.external_id}」的岗位属于其他用人单位,不能修改。"
+            message = _("编号「{id}」的岗位属于其他用人单位,不能修改。").format(id=plan.external_id)
             self.add_error(plan, field_name, "forbidden_employer", message)
         else:
-            self.add_error(plan, field_name, "forbidden_employer", "只能导入本单位的招聘岗位。")
+            self.add_error(plan, field_name, "forbidden_employer", _("只能导入本单位的招聘岗位。"))

@@ -3,6 +3,8 @@ the program passes the same check as `program_publish` (at least one skill taugh
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from backend.common.errors import ValidationFailed
 from search.query import Kind
 from training.models import Program, Provider
@@ -36,7 +38,7 @@ class ProgramImporter(Importer):
         if brand_blank and "brand" not in plan.error_fields and occupation is not None:
             instance.brand = occupation.brand
         if instance.fee is not None and instance.fee < 0:
-            self.add_error(plan, "fee", "fee_negative", "费用不能为负数。")
+            self.add_error(plan, "fee", "fee_negative", _("费用不能为负数。"))
         self.fill_coordinates(plan, instance, "venue_division")
 
     def authorise(self, plan: RowPlan, instance: Program) -> None:
@@ -46,10 +48,10 @@ class ProgramImporter(Importer):
                 plan,
                 "external_id",
                 "forbidden_provider",
-                f"编号「{plan.external_id}」的项目属于其他培训机构,不能修改。",
+                _("编号「{id}」的项目属于其他培训机构,不能修改。").format(id=plan.external_id),
             )
         elif instance.provider_id is not None and not can_manage_program(self.actor, instance):
-            self.add_error(plan, "provider", "forbidden_provider", "只能导入本机构的培训项目。")
+            self.add_error(plan, "provider", "forbidden_provider", _("只能导入本机构的培训项目。"))
 
     def check_rules(self, plan: RowPlan, instance: Program) -> None:
         publishes = "status" in plan.values and instance.status == Program.Status.PUBLISHED

@@ -3,6 +3,8 @@ session is not moved to another provider's program, as in `session_update`."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from search.query import Kind
 from training.models import Program, Session
 from training.policies import can_manage_session, can_move_session_to_program
@@ -26,13 +28,13 @@ class SessionImporter(Importer):
                 plan,
                 "external_id",
                 "forbidden_provider",
-                f"编号「{plan.external_id}」的开班属于其他培训机构,不能修改。",
+                _("编号「{id}」的开班属于其他培训机构,不能修改。").format(id=plan.external_id),
             )
         elif instance.program_id is not None and not can_manage_session(self.actor, instance):
-            self.add_error(plan, "program", "forbidden_provider", "只能导入本机构培训项目的开班。")
+            self.add_error(plan, "program", "forbidden_provider", _("只能导入本机构培训项目的开班。"))
         elif (
             original is not None
             and "program" not in plan.error_fields
             and not can_move_session_to_program(self.actor, original, instance.program)
         ):
-            self.add_error(plan, "program", "forbidden_move", "不能把开班移到其他机构的项目。")
+            self.add_error(plan, "program", "forbidden_move", _("不能把开班移到其他机构的项目。"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from backend.common import crypto
 from backend.workers.models import WorkerCertificate, WorkerProfile, WorkerSkill
 from backend.workers.policies import can_manage_worker, can_register_worker
@@ -72,13 +74,16 @@ class WorkerImporter(Importer):
                 continue
             if digest in seen:
                 self.add_error(
-                    plan, "id_number", "duplicate_id_number", f"身份证号与第{seen[digest]}行重复。"
+                    plan,
+                    "id_number",
+                    "duplicate_id_number",
+                    _("身份证号与第{row}行重复。").format(row=seen[digest]),
                 )
                 continue
             seen[digest] = plan.number
             holder = self.id_holders.get(digest)
             if holder and holder != plan.external_id:
-                self.add_error(plan, "id_number", "duplicate_id_number", "该身份证号已登记为其他劳动者。")
+                self.add_error(plan, "id_number", "duplicate_id_number", _("该身份证号已登记为其他劳动者。"))
 
     def after_write(self, plans: list[RowPlan]) -> None:
         if "skills" in self.header_of:

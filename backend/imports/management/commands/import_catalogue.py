@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from backend.common.errors import DomainError
 from backend.imports.schemas import SCHEMAS
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             try:
                 actor = get_user_model().objects.get(username=options["username"])
             except get_user_model().DoesNotExist:
-                raise CommandError(f"用户「{options['username']}」不存在。") from None
+                raise CommandError(
+                    _("用户「{username}」不存在。").format(username=options["username"])
+                ) from None
         try:
             result = import_file(
                 path_or_file=options["file"],
@@ -41,14 +44,16 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.code}: {exc.message}") from None
         if not result.ok:
             for error in result.errors:
-                where = f"第{error.row}行" if error.row is not None else "文件"
+                where = _("第{row}行").format(row=error.row) if error.row is not None else _("文件")
                 column = f" [{error.column}]" if error.column else ""
                 self.stderr.write(f"{where}{column} {error.code}: {error.message}")
             if result.bad_rows:
-                summary = f"{len(result.bad_rows)}行有错误,共{len(result.errors)}处"
+                summary = _("{rows}行有错误,共{errors}处").format(
+                    rows=len(result.bad_rows), errors=len(result.errors)
+                )
             else:
                 summary = f"{result.errors[0].code}: {result.errors[0].message}"
-            raise CommandError(f"导入失败:{summary};未写入任何数据。")
+            raise CommandError(_("导入失败:{summary};未写入任何数据。").format(summary=summary))
         verb = "校验通过(未写入)" if result.dry_run else "导入成功"
         self.stdout.write(
             self.style.SUCCESS(

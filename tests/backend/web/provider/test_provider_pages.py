@@ -112,6 +112,23 @@ def test_service_errors_are_shown_beside_the_fields_and_input_is_kept(provider_c
     assert not Program.objects.exists()
 
 
+def test_in_english_the_service_refusals_are_english(provider_client, provider):
+    provider_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    data = _program_data(delivery="online", online_url="", fee="300", skills="粤菜、不存在的技能")
+    html = provider_client.post("/provider/programs/new/", data).content.decode()
+    assert "No skill “不存在的技能” was found." in html  # the importer's lookup, used by the form
+
+    data["skills"] = "粤菜"
+    html = provider_client.post("/provider/programs/new/", data).content.decode()
+    assert "An online or blended program needs a course link." in html
+    assert "The fee of a free program must be 0." in html
+    assert "必须填写课程链接" not in html
+
+    program = f.ProgramFactory(provider=provider, status=Program.Status.DRAFT)
+    page = provider_client.post(f"/provider/programs/{program.pk}/publish/", follow=True).content.decode()
+    assert "Enter at least one skill taught before publishing." in page
+
+
 def test_edit_shows_the_skills_and_saves_changes(provider_client, provider):
     program = f.ProgramFactory(provider=provider, occupation=f.occupation("中式烹调师"))
     program.skills.set(Skill.objects.filter(name="刀工"))
