@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import role_of
 from backend.common.errors import NotFound
@@ -141,7 +142,7 @@ def worker_for_matching(*, user: Any, worker_id: int) -> WorkerProfile:
     """A worker the user may see (404 otherwise), without the profile page's prefetches."""
     worker = worker_list(user=user).prefetch_related(None).filter(pk=worker_id).first()
     if worker is None:
-        raise NotFound("未找到该劳动者。")
+        raise NotFound(_("未找到该劳动者。"))
     return worker
 
 

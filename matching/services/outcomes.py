@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import role_of
 from backend.common.errors import ValidationFailed
@@ -70,7 +71,7 @@ def reviewing(suggestion: Suggestion) -> Iterator[None]:
 def suggestion_record_outcome(*, suggestion: Suggestion, outcome: str, actor: Any = None) -> Suggestion:
     """Record what became of a suggestion (an "outcome" event); nothing when it is already that."""
     if outcome not in Suggestion.Outcome.values:
-        raise ValidationFailed.for_field("outcome", "invalid_choice", "结果无效。")
+        raise ValidationFailed.for_field("outcome", "invalid_choice", _("结果无效。"))
     if suggestion.outcome == outcome:
         return suggestion
     now = timezone.now()

@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any, cast
 
+from django.utils.translation import gettext_lazy as _
+
 from backend.common.errors import PermissionDenied, ValidationFailed
 from backend.workers.models import WorkerProfile
 from backend.workers.policies import can_see_personal_data
@@ -23,13 +25,17 @@ MAX_K = 50
 
 def check_kind(kind: str) -> Kind:
     if kind not in KINDS:
-        raise ValidationFailed.for_field("kind", "invalid_choice", "类型只能是 job(岗位)或 training(培训)。")
+        raise ValidationFailed.for_field(
+            "kind", "invalid_choice", _("类型只能是 job(岗位)或 training(培训)。")
+        )
     return cast(Kind, kind)
 
 
 def _check_k(k: int) -> int:
     if not 1 <= int(k) <= MAX_K:
-        raise ValidationFailed.for_field("k", "out_of_range", f"推荐数量应在1至{MAX_K}之间。")
+        raise ValidationFailed.for_field(
+            "k", "out_of_range", _("推荐数量应在1至{max_k}之间。").format(max_k=MAX_K)
+        )
     return int(k)
 
 
@@ -74,7 +80,7 @@ def recommendations_for_worker(
     """Live recommendations with explanations and pathways: for the worker, their staff, an admin."""
     # Whoever may see the worker's whole profile: the worker, staff of their county, an admin.
     if not can_see_personal_data(actor, worker):
-        raise PermissionDenied("只能查看本人或本服务中心辖区劳动者的推荐。")
+        raise PermissionDenied(_("只能查看本人或本服务中心辖区劳动者的推荐。"))
     kind, k = check_kind(kind), _check_k(k)
     catalogue_version, catalogue = engine.current_catalogue()
     model, ranker = engine.active_model()
@@ -85,7 +91,7 @@ def recommendations_for_worker(
 def matching_preview(*, actor: Any, data: dict[str, Any]) -> Recommendations:
     """Recommendations for an unsaved profile (staff at the window, before registration). Saves nothing."""
     if not can_preview_matching(actor):
-        raise PermissionDenied("只有就业服务人员可以试算推荐。")
+        raise PermissionDenied(_("只有就业服务人员可以试算推荐。"))
     kind, k = check_kind(data.get("kind", "job")), _check_k(data.get("k", 20))
     catalogue_version, catalogue = engine.current_catalogue()
     model, ranker = engine.active_model()

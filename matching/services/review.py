@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend.common.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from backend.jobs.models import Application
@@ -28,20 +29,22 @@ REFERRAL_NOTE = "就业服务人员根据匹配建议推荐"
 def _check_note(note: str | None) -> str:
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise ValidationFailed.for_field("note", "max_length", f"备注不能超过{NOTE_MAX}字。")
+        raise ValidationFailed.for_field(
+            "note", "max_length", _("备注不能超过{limit}字。").format(limit=NOTE_MAX)
+        )
     return note
 
 
 def _check_decision(decision: str, reason_code: str | None) -> str:
     if decision not in ("approve", "reject"):
         raise ValidationFailed.for_field(
-            "decision", "invalid_choice", "审核结果只能是通过(approve)或驳回(reject)。"
+            "decision", "invalid_choice", _("审核结果只能是通过(approve)或驳回(reject)。")
         )
     if decision == "reject":
         if not reason_code:
-            raise ValidationFailed.for_field("reason_code", "required", "驳回时请选择原因。")
+            raise ValidationFailed.for_field("reason_code", "required", _("驳回时请选择原因。"))
         if reason_code not in Suggestion.ReasonCode.values:
-            raise ValidationFailed.for_field("reason_code", "invalid_choice", "驳回原因无效。")
+            raise ValidationFailed.for_field("reason_code", "invalid_choice", _("驳回原因无效。"))
         return reason_code
     return ""
 
@@ -58,7 +61,7 @@ def _refer(actor: Any, suggestion: Suggestion) -> Application:
             return Application.objects.get(worker_id=suggestion.worker_id, posting=suggestion.posting)
         if exc.code == "consent_required":
             raise Conflict(
-                "劳动者未同意向用人单位推荐,不能通过该岗位建议;请先征得劳动者同意并更新资料。",
+                _("劳动者未同意向用人单位推荐,不能通过该岗位建议;请先征得劳动者同意并更新资料。"),
                 code="consent_required",
             ) from None
         raise
@@ -79,7 +82,7 @@ def suggestion_review(
 ) -> Suggestion:
     """Approve (→ a staff referral or an enrolment application) or reject (with a reason code)."""
     if not can_review_suggestions(actor, suggestion.worker):
-        raise PermissionDenied("只有劳动者所在区县的就业服务人员可以审核匹配建议。")
+        raise PermissionDenied(_("只有劳动者所在区县的就业服务人员可以审核匹配建议。"))
     reason_code = _check_decision(decision, reason_code)
     note = _check_note(note)
     locked = (
@@ -88,7 +91,9 @@ def suggestion_review(
         .get(pk=suggestion.pk)
     )
     if locked.status != Suggestion.Status.PENDING:
-        raise Conflict(f"该建议{locked.get_status_display()},不能再审核。", code="not_pending")
+        raise Conflict(
+            _("该建议{status},不能再审核。").format(status=locked.get_status_display()), code="not_pending"
+        )
     from_status = locked.status
     now = timezone.now()
     fields = ["status", "reason_code", "reviewed_by", "reviewed_at", "updated_at"]
@@ -135,9 +140,11 @@ def suggestion_bulk_review(
     """Review many at once, all or nothing: any failure rolls every one back, with an error per id."""
     ids = list(dict.fromkeys(int(i) for i in ids))
     if not ids:
-        raise ValidationFailed.for_field("ids", "required", "请选择要审核的建议。")
+        raise ValidationFailed.for_field("ids", "required", _("请选择要审核的建议。"))
     if len(ids) > BULK_REVIEW_LIMIT:
-        raise ValidationFailed.for_field("ids", "too_many", f"一次最多审核{BULK_REVIEW_LIMIT}条。")
+        raise ValidationFailed.for_field(
+            "ids", "too_many", _("一次最多审核{limit}条。").format(limit=BULK_REVIEW_LIMIT)
+        )
     reason_code = _check_decision(decision, reason_code)
     note = _check_note(note)
     visible = {s.pk: s for s in selectors.suggestion_list(user=actor).filter(pk__in=ids)}
@@ -147,7 +154,7 @@ def suggestion_bulk_review(
         for pk in ids:
             suggestion = visible.get(pk)
             if suggestion is None:
-                errors[f"ids.{pk}"] = [{"code": "not_found", "message": "未找到该建议。"}]
+                errors[f"ids.{pk}"] = [{"code": "not_found", "message": _("未找到该建议。")}]
                 continue
             try:
                 done.append(
@@ -163,7 +170,9 @@ def suggestion_bulk_review(
                 errors[f"ids.{pk}"] = [{"code": exc.code, "message": exc.message}]
         if errors:
             raise Conflict(
-                f"{len(errors)}条建议无法处理,本次审核全部未生效。", code="bulk_review_failed", fields=errors
+                _("{count}条建议无法处理,本次审核全部未生效。").format(count=len(errors)),
+                code="bulk_review_failed",
+                fields=errors,
             )
     return done
 
@@ -171,10 +180,10 @@ def suggestion_bulk_review(
 @transaction.atomic
 def suggestion_annotate(*, actor: Any, suggestion: Suggestion, note: str) -> Suggestion:
     if not can_review_suggestions(actor, suggestion.worker):
-        raise PermissionDenied("只有劳动者所在区县的就业服务人员可以备注匹配建议。")
+        raise PermissionDenied(_("只有劳动者所在区县的就业服务人员可以备注匹配建议。"))
     note = _check_note(note)
     if not note:
-        raise ValidationFailed.for_field("note", "required", "请填写备注。")
+        raise ValidationFailed.for_field("note", "required", _("请填写备注。"))
     suggestion.note = note
     suggestion.save(update_fields=["note", "updated_at"])
     SuggestionEvent.objects.create(

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import covered_county_codes, role_of
 from backend.common import bulk
@@ -58,16 +59,16 @@ def matching_run_create(
 ) -> MatchingRun:
     """A pending run over the given counties (None: every county); permissions: `matching_run_start`."""
     if kind not in MatchingRun.Kind.values:
-        raise ValidationFailed.for_field("kind", "invalid_choice", "类型只能是 job、training 或 both。")
+        raise ValidationFailed.for_field("kind", "invalid_choice", _("类型只能是 job、training 或 both。"))
     codes = sorted(set(county_codes or ()))
     if codes and Division.objects.filter(code__in=codes).count() != len(codes):
-        raise ValidationFailed.for_field("county_codes", "does_not_exist", "有行政区划代码不存在。")
+        raise ValidationFailed.for_field("county_codes", "does_not_exist", _("有行政区划代码不存在。"))
     all_counties = not codes
     unfinished = MatchingRun.objects.filter(
         status__in=[MatchingRun.Status.PENDING, MatchingRun.Status.RUNNING]
     )
     if any(_overlaps(other, all_counties, set(codes)) for other in unfinished):
-        raise Conflict("这些区县已有正在进行的批量匹配,请等待其完成或先取消。", code="run_in_progress")
+        raise Conflict(_("这些区县已有正在进行的批量匹配,请等待其完成或先取消。"), code="run_in_progress")
     run = MatchingRun(
         kind=kind,
         started_by=started_by,
@@ -96,12 +97,12 @@ def matching_run_start(*, actor: Any, kind: str, county_codes: Sequence[str] | N
     if role == "service_staff":
         covered = covered_county_codes(actor)
         if not covered:
-            raise PermissionDenied("您的服务中心没有覆盖任何区县。")
+            raise PermissionDenied(_("您的服务中心没有覆盖任何区县。"))
         if not set(codes) <= covered:
-            raise PermissionDenied("只能对本服务中心辖区的劳动者运行批量匹配。")
+            raise PermissionDenied(_("只能对本服务中心辖区的劳动者运行批量匹配。"))
         codes = codes or sorted(covered)
     elif role != "admin":
-        raise PermissionDenied("只有就业服务人员或管理员可以运行批量匹配。")
+        raise PermissionDenied(_("只有就业服务人员或管理员可以运行批量匹配。"))
     run = matching_run_create(kind=kind, county_codes=codes or None, started_by=actor)
     run_id = run.pk
     transaction.on_commit(lambda: _enqueue(run_id))
@@ -110,12 +111,12 @@ def matching_run_start(*, actor: Any, kind: str, county_codes: Sequence[str] | N
 
 def matching_run_cancel(*, actor: Any, run: MatchingRun) -> MatchingRun:
     if not can_manage_run(actor, run):
-        raise PermissionDenied("无权取消该批量匹配。")
+        raise PermissionDenied(_("无权取消该批量匹配。"))
     updated = MatchingRun.objects.filter(
         pk=run.pk, status__in=[MatchingRun.Status.PENDING, MatchingRun.Status.RUNNING]
     ).update(status=MatchingRun.Status.CANCELLED, finished_at=timezone.now(), updated_at=timezone.now())
     if not updated:
-        raise Conflict("该批量匹配已经结束。", code="run_finished")
+        raise Conflict(_("该批量匹配已经结束。"), code="run_finished")
     run.refresh_from_db()
     return run
 
@@ -129,7 +130,7 @@ def matching_run_reopen(*, run: MatchingRun) -> MatchingRun:
     if not MatchingRun.objects.filter(reopenable, pk=run.pk).update(
         status=MatchingRun.Status.PENDING, error="", finished_at=None, updated_at=now
     ):
-        raise Conflict("只有失败、已取消或中断的批量匹配可以继续。", code="run_not_resumable")
+        raise Conflict(_("只有失败、已取消或中断的批量匹配可以继续。"), code="run_not_resumable")
     run.refresh_from_db()
     return run
 
@@ -138,7 +139,7 @@ def matching_run_reopen(*, run: MatchingRun) -> MatchingRun:
 def matching_run_resume(*, actor: Any, run: MatchingRun) -> MatchingRun:
     """Continue a failed, cancelled or crashed run from its cursor (on a Celery worker)."""
     if not can_manage_run(actor, run):
-        raise PermissionDenied("无权继续该批量匹配。")
+        raise PermissionDenied(_("无权继续该批量匹配。"))
     run = matching_run_reopen(run=run)
     run_id = run.pk
     transaction.on_commit(lambda: _enqueue(run_id))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backend.common.errors import PermissionDenied
 from matching import engine
@@ -51,5 +52,5 @@ def _activate(version: ModelVersion) -> ModelVersion:
 def model_version_activate(*, actor: Any, version: ModelVersion) -> ModelVersion:
     """An admin switches the active ranker (e.g. back to the baseline)."""
     if not can_activate_model_version(actor, version):
-        raise PermissionDenied("只有管理员可以切换排序模型。")
+        raise PermissionDenied(_("只有管理员可以切换排序模型。"))
     return _activate(version)

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ("backend", "training", "search", "matching")
 # Packages whose messages are not wrapped yet: scanned once they are taken out of this tuple.
-NOT_YET_TRANSLATED = ("matching",)
+NOT_YET_TRANSLATED: tuple[str, ...] = ()
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 TRANSLATE = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
