@@ -513,6 +513,30 @@ class Importer:
             for error in errors:
                 self.add_error(plan, field_name, error["code"], error["message"])
 
+    def authorise_by_county(
+        self,
+        plan: RowPlan,
+        instance: Any,
+        *,
+        field_name: str,
+        can_register: Callable[[Any, Any], bool],
+        can_manage: Callable[[Any, Any], bool],
+    ) -> None:
+        """The rule of the kinds placed in a county (employers, workers), asked of their policies:
+        an existing row the actor may not manage is refused; a new row needs `can_register`, a
+        changed one `can_manage` again (it must not move out of the staff's counties)."""
+        code_field = f"{field_name}_id"
+        original = plan.original
+        if original is not None and not can_manage(self.actor, original):
+            self.refuse_outside_counties(plan, "external_id", getattr(original, code_field))
+            return
+        code = getattr(instance, code_field)
+        if field_name in plan.error_fields or code is None:
+            return
+        allowed = can_register(self.actor, instance) if plan.is_new else can_manage(self.actor, instance)
+        if not allowed:
+            self.refuse_outside_counties(plan, field_name, code)
+
     def refuse_outside_counties(self, plan: RowPlan, field_name: str, code: str) -> None:
         """The row's place (division `code`) is not in the counties the actor's centre covers."""
         division = self.lookups.divisions.by_code.get(code)

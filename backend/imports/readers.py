@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -179,21 +179,7 @@ def _read_xlsx(source: Source, limit: int) -> Table:
         sheet = workbook.worksheets[0]
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()  # some writers record a wrong sheet size; read every cell
-        values = sheet.iter_rows(values_only=True)
-        header_row = next(values, None)
-        if header_row is None or all(_blank(v) for v in header_row):
-            raise FileRejected("missing_header", _("第1行应为表头(列名)。"))
-        headers = [_clean_header(v) for v in header_row[:MAX_COLUMNS]]
-        while headers and not headers[-1]:
-            headers.pop()
-        table = Table("xlsx", headers)
-        for number, raw in enumerate(values, start=2):
-            if all(_blank(v) for v in raw):
-                continue
-            if len(table.rows) >= limit:
-                raise _too_many_rows(limit)
-            table.rows.append(RawRow(number, _cells(headers, raw, table)))
-        return table
+        return _tabulate("xlsx", sheet.iter_rows(values_only=True), limit)
     finally:
         workbook.close()
 
@@ -213,7 +199,26 @@ def _check_unpacked_size(source: Source) -> None:
         raise FileRejected("file_too_large", _("该.xlsx文件解压后内容过大,请拆分后再导入。"))
 
 
-def _cells(headers: list[str], raw: tuple[Any, ...] | list[Any], table: Table) -> dict[str, Any]:
+def _tabulate(fmt: str, rows: Iterator[Sequence[Any]], limit: int) -> Table:
+    """A sheet's rows (xlsx or csv) as a Table: row 1 names the columns, blank rows are skipped,
+    numbers are the spreadsheet's own row numbers."""
+    header_row = next(rows, None)
+    if header_row is None or all(_blank(v) for v in header_row):
+        raise FileRejected("missing_header", _("第1行应为表头(列名)。"))
+    headers = [_clean_header(v) for v in header_row[:MAX_COLUMNS]]
+    while headers and not headers[-1]:
+        headers.pop()
+    table = Table(fmt, headers)
+    for number, raw in enumerate(rows, start=2):
+        if all(_blank(v) for v in raw):
+            continue
+        if len(table.rows) >= limit:
+            raise _too_many_rows(limit)
+        table.rows.append(RawRow(number, _cells(headers, raw, table)))
+    return table
+
+
+def _cells(headers: list[str], raw: Sequence[Any], table: Table) -> dict[str, Any]:
     cells: dict[str, Any] = {}
     for index, value in enumerate(raw):
         header = headers[index] if index < len(headers) else ""
@@ -254,22 +259,9 @@ def _read_csv(data: bytes, limit: int) -> Table:
             delimiter = ";"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header_row = next(reader, None)
-        if header_row is None or all(_blank(v) for v in header_row):
-            raise FileRejected("missing_header", _("第1行应为表头(列名)。"))
-        headers = [_clean_header(v) for v in header_row[:MAX_COLUMNS]]
-        while headers and not headers[-1]:
-            headers.pop()
-        table = Table("csv", headers)
-        for number, raw in enumerate(reader, start=2):
-            if all(_blank(v) for v in raw):
-                continue
-            if len(table.rows) >= limit:
-                raise _too_many_rows(limit)
-            table.rows.append(RawRow(number, _cells(headers, raw, table)))
+        return _tabulate("csv", reader, limit)
     except csv.Error as exc:
         raise FileRejected("invalid_file", _("CSV格式有误:{error}").format(error=exc)) from exc
-    return table
 
 
 # --- jsonl ----------------------------------------------------------------------------------

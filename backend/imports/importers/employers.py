@@ -27,18 +27,13 @@ class EmployerImporter(Importer):
         return [(Kind.JOB, list(postings))]
 
     def authorise(self, plan: RowPlan, instance: Employer) -> None:
-        original = plan.original
-        if original is not None and not can_manage_employer(self.actor, original):
-            self.refuse_outside_counties(plan, "external_id", original.county_id)
-            return
-        if "county" in plan.error_fields or instance.county_id is None:
-            return
-        if plan.is_new:
-            allowed = can_register_employer(self.actor, instance)
-        else:
-            allowed = can_manage_employer(self.actor, instance)  # moving it out of the staff's counties
-        if not allowed:
-            self.refuse_outside_counties(plan, "county", instance.county_id)
+        self.authorise_by_county(
+            plan,
+            instance,
+            field_name="county",
+            can_register=can_register_employer,
+            can_manage=can_manage_employer,
+        )
 
     def prefetch(self, plans: list[RowPlan]) -> None:
         super().prefetch(plans)

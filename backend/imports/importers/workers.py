@@ -53,18 +53,13 @@ class WorkerImporter(Importer):
                 plan.extra[name] = plan.values[name] or []
 
     def authorise(self, plan: RowPlan, instance: WorkerProfile) -> None:
-        original = plan.original
-        if original is not None and not can_manage_worker(self.actor, original):
-            self.refuse_outside_counties(plan, "external_id", original.current_division_id)
-            return
-        if "current_division" in plan.error_fields or instance.current_division_id is None:
-            return
-        if plan.is_new:
-            allowed = can_register_worker(self.actor, instance)
-        else:
-            allowed = can_manage_worker(self.actor, instance)  # moving them out of the staff's counties
-        if not allowed:
-            self.refuse_outside_counties(plan, "current_division", instance.current_division_id)
+        self.authorise_by_county(
+            plan,
+            instance,
+            field_name="current_division",
+            can_register=can_register_worker,
+            can_manage=can_manage_worker,
+        )
 
     def check_across_rows(self, plans: list[RowPlan]) -> None:
         seen: dict[str, int] = {}
