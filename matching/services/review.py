@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backend.common.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from backend.common.errors import Conflict, DomainError, Message, PermissionDenied, ValidationFailed
 from backend.jobs.models import Application
 from backend.jobs.services import application_create
 from matching import selectors
@@ -148,7 +148,7 @@ def suggestion_bulk_review(
     reason_code = _check_decision(decision, reason_code)
     note = _check_note(note)
     visible = {s.pk: s for s in selectors.suggestion_list(user=actor).filter(pk__in=ids)}
-    errors: dict[str, list[dict[str, str]]] = {}
+    errors: dict[str, list[dict[str, Message]]] = {}
     done: list[Suggestion] = []
     with transaction.atomic():
         for pk in ids:
