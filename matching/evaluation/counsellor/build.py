@@ -29,8 +29,8 @@ OUTPUT = HERE.parent / "counsellor_set.json"
 TODAY = dt.date(2028, 3, 1)
 K = 10
 NEAR_KM = 60.0  # "own county and the neighbouring ones" for a worker who will not move
-NO = {"否", "N", "n", "0", "false", "False", False, 0}
-YES = {"是", "Y", "y", "1", "true", "True", True, 1}
+NO = {"否", "N", "n", "0", "false", "False", False}
+YES = {"是", "Y", "y", "1", "true", "True", True}
 OPEN_SESSION = {"报名中", "open"}
 PUBLISHED_POSTING = {"招聘中", "published"}
 PUBLISHED_PROGRAM = {"已发布", "published"}
@@ -59,7 +59,10 @@ def build() -> dict[str, Any]:
             sessions.append({**cat["session_defaults"], **s, "program": program["external_id"]})
     workers, judgments = [], []
     for raw in people["workers"]:
-        worker = {**people["worker_defaults"], **{k: v for k, v in raw.items() if k not in ("jobs", "trainings")}}
+        worker = {
+            **people["worker_defaults"],
+            **{k: v for k, v in raw.items() if k not in ("jobs", "trainings")},
+        }
         workers.append(worker)
         for kind in ("jobs", "trainings"):
             for item, grade in (raw.get(kind) or {}).items():
@@ -105,7 +108,7 @@ def _list(value: Any) -> list[str]:
     return [v for v in str(value).replace("、", ",").split(",") if v]
 
 
-def measure(data: dict[str, Any], *, today: dt.date = TODAY) -> tuple[list[str], dict[str, Any]]:
+def measure(data: dict[str, Any], *, today: dt.date = TODAY) -> tuple[list[str], dict[str, Any]]:  # noqa: C901 (one rule per branch, read top to bottom)
     """(problems, figures). A problem is anything that keeps a rule-obeying ranker below ~1.0."""
     centres = county_centres()
     problems: list[str] = []
