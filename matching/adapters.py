@@ -27,16 +27,16 @@ from training.models import Program, Session
 # --- places --------------------------------------------------------------------------------
 
 
-def _place(lat: float | None, lng: float | None) -> Place | None:
-    return Place(lat=float(lat), lng=float(lng)) if lat is not None and lng is not None else None
+def _place(lat: float | None, lng: float | None, name: str = "") -> Place | None:
+    return Place(lat=float(lat), lng=float(lng), name=name) if lat is not None and lng is not None else None
 
 
 def _division_places(codes: Iterable[str | None]) -> dict[str, Place | None]:
     wanted = {c for c in codes if c}
     if not wanted:
         return {}
-    rows = Division.objects.filter(code__in=wanted).values_list("code", "latitude", "longitude")
-    return {code: _place(lat, lng) for code, lat, lng in rows}
+    rows = Division.objects.filter(code__in=wanted).values_list("code", "latitude", "longitude", "name")
+    return {code: _place(lat, lng, name) for code, lat, lng, name in rows}
 
 
 # --- workers -------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ _WISH_FIELDS = (
 
 
 def _division_place(division: Division | None) -> Place | None:
-    return _place(division.latitude, division.longitude) if division is not None else None
+    return _place(division.latitude, division.longitude, division.name) if division is not None else None
 
 
 def worker_data(profile: WorkerProfile) -> WorkerData:
@@ -202,7 +202,7 @@ def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, tuple[int, ...]]:
 def _posting_items(today: dt.date) -> list[ItemData]:
     postings = active_postings(today)
     rows = postings.order_by("pk").values(
-        "pk", "occupation_id", "required_certificate_id", "required_certificate_level", "latitude",
+        "pk", "employer_id", "occupation_id", "required_certificate_id", "required_certificate_level", "latitude",
         "longitude", "division__latitude", "division__longitude", "wage_min", "wage_max",
         "provides_lodging", "provides_meals", "couple_rooms", "title", "description", "updated_at",
     )  # fmt: skip
@@ -242,6 +242,7 @@ def _posting_items(today: dt.date) -> list[ItemData]:
             title=r["title"],
             text=r["description"],
             updated=r["updated_at"],
+            employer_id=r["employer_id"],
         )
         for r in rows
     ]
@@ -308,9 +309,14 @@ def taxonomy_data() -> TaxonomyData:
     skill_names = dict(Skill.objects.values_list("pk", "name"))
     occupations: dict[int, tuple[str, tuple[int, ...]]] = {}
     occupation_skills = _pairs(Skill.occupations.through.objects.values_list("occupation_id", "skill_id"))
-    for pk, name in Occupation.objects.values_list("pk", "name"):
+    families: dict[int, str] = {}
+    for pk, name, category in Occupation.objects.values_list("pk", "name", "category"):
         occupations[pk] = (name, occupation_skills.get(pk, ()))
+        if category:
+            families[pk] = category
     certificates = {pk: (name, has_levels) for pk, name, has_levels in CertificateType.objects.values_list(
         "pk", "name", "has_levels"
     )}  # fmt: skip
-    return TaxonomyData(skills=skill_names, occupations=occupations, certificates=certificates)
+    return TaxonomyData(
+        skills=skill_names, occupations=occupations, certificates=certificates, families=families
+    )

@@ -4,10 +4,10 @@ explicit constraints, without a Python loop over items.
     similarity   worker row × item matrix: a sparse product, chunked by items. The matrix is kept
                  transposed (features × items), so the product reads only the feature rows the
                  worker has: its cost is what the worker touches, not the catalogue size.
-    constraints  vectorised masks over the touched items: distance beyond max_commute_km from every
-                 place the worker named (current, preferred, and hukou for a worker who wants to work
-                 near home) unless willing_to_relocate; a job whose wage_max is below the wage
-                 floor. An online training passes the distance test; an item or a worker without
+    constraints  vectorised masks over the touched items: distance beyond the worker's limit from
+                 every place they named (current, preferred, and hukou for a worker who wants to
+                 work near home) unless willing_to_relocate (不愿去外地 without a limit: within
+                 LOCAL_REACH_KM); a job whose wage_max is below WAGE_NEAR_MISS_SHARE of the floor. An online training passes the distance test; an item or a worker without
                  coordinates passes it (unknown is not far). The distance test reads the worker's
                  grid-cell table (workers.py): cells certainly inside or outside the limit decide
                  at once, items in border cells get an exact great-circle check.
@@ -51,12 +51,16 @@ __all__ = [
     "generate",
     "generate_block",
     "nearest_chord2",
+    "nearest_place",
 ]
 
 PROXIMITY_WEIGHT = 0.25
 # Columns left out of the product (see split_common): frequent ones (Catalogue.frequent) adding
 # at most 0.5 to any item's similarity in all.
 COMMON_BOUND_CAP = 0.5
+# A job whose best wage is under this share of the worker's floor is ruled out; above it but under
+# the floor it is a near miss (rules.py), shown and labelled.
+WAGE_NEAR_MISS_SHARE = 0.9
 SHORTLIST_CAP = 20_000
 FIRST_EXACT = 16  # shortlisted items beyond k completed in the first round
 
@@ -74,6 +78,19 @@ def nearest_chord2(units: np.ndarray, places: np.ndarray) -> np.ndarray:
     for q in range(places.shape[1]):
         np.fmin(best, chord2(units, places[:, q, :]), out=best)  # fmin skips NaN
     return best
+
+
+def nearest_place(units: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """nearest_chord2, and which of the worker's places (column of `places`) is the nearest;
+    -1 where neither side has coordinates."""
+    best = np.full(len(units), np.inf, dtype=np.float32)
+    which = np.full(len(units), -1, dtype=np.int64)
+    for q in range(places.shape[1]):
+        d2 = chord2(units, places[:, q, :])
+        closer = d2 < best  # False where d2 is NaN
+        best[closer] = d2[closer]
+        which[closer] = q
+    return best, which
 
 
 def _border_ok(block: WorkerBlock, owners: np.ndarray, items: np.ndarray, catalogue: Catalogue) -> np.ndarray:
@@ -114,7 +131,7 @@ def entry_terms(
         ok[border] = _border_ok(block, owners[border], items[border], cat)
     if wages and not np.isnan(block.floor).all():
         with np.errstate(invalid="ignore"):
-            ok &= ~(cat.wage_max[items] < block.floor[owners])  # NaN on either side: passes
+            ok &= ~(cat.wage_max[items] < WAGE_NEAR_MISS_SHARE * block.floor[owners])  # NaN: passes
     return ok, value
 
 

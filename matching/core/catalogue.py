@@ -46,7 +46,7 @@ from .geo import unit_vectors
 from .text import analyse
 from .types import KINDS, ItemData, Kind, TaxonomyData, WorkerData
 
-FORMAT = 5  # bump when the pickled layout changes; load() refuses other formats
+FORMAT = 6  # bump when the pickled layout changes; load() refuses other formats
 
 BLOCK_WEIGHTS = {
     "skill": 1.0,
@@ -58,6 +58,7 @@ BLOCK_WEIGHTS = {
     "text": 0.6,
 }
 PREFERRED_SKILL_WEIGHT = 0.5
+RELATED_SHARED_SKILLS = 2  # occupations sharing this many skills are related
 GAP_SKILL_WEIGHT = 1.0  # worker side, taught block: a skill of a desired occupation not yet held
 CERT_COLUMNS = 6  # "any", then "at least level 1" ... "at least level 5"
 TEXT_MIN_DF = 2
@@ -103,6 +104,7 @@ class Catalogue:
     ranges: dict[str, tuple[int, int]]  # kind -> [first row, end)
     ids: np.ndarray  # posting id / session id
     program_ids: np.ndarray  # -1 for jobs
+    employer_ids: np.ndarray  # -1 for trainings and unknown
     titles: np.ndarray  # object array of str
     skill_ids: np.ndarray
     skill_index: dict[int, int]
@@ -138,6 +140,7 @@ class Catalogue:
     recency: np.ndarray
     occ_skills: sp.csr_matrix  # occupations × skills
     occ_n_skills: np.ndarray
+    occ_related: np.ndarray  # occupations × occupations bool (see _related_occupations)
     offsets: dict[str, tuple[int, int]]  # block -> columns
     vocabulary: dict[str, int]
     idf: np.ndarray
@@ -206,6 +209,9 @@ class Catalogue:
         self.ids = np.array([it.id for it in ordered], dtype=np.int64)
         self.program_ids = np.array(
             [-1 if it.program_id is None else it.program_id for it in ordered], dtype=np.int64
+        )
+        self.employer_ids = np.array(
+            [-1 if it.employer_id is None else it.employer_id for it in ordered], dtype=np.int64
         )
         self.titles = np.array([it.title for it in ordered], dtype=object)
         self.lat, self.lng, self.online = lat[order], lng[order], online[order]
@@ -320,6 +326,18 @@ class Catalogue:
             occ_r, occ_c, [1.0] * len(occ_r), (len(self.occupation_ids), len(self.skill_ids))
         )
         self.occ_n_skills = np.diff(self.occ_skills.indptr).astype(np.int16)
+        self.occ_related = self._related_occupations(taxonomy)
+
+    def _related_occupations(self, taxonomy: TaxonomyData) -> np.ndarray:
+        """O × O bool: occupations a counsellor would offer in place of one another — the same
+        family (taxonomy category), or sharing RELATED_SHARED_SKILLS or more skills."""
+        shared = (self.occ_skills @ self.occ_skills.T).toarray()
+        related = shared >= RELATED_SHARED_SKILLS
+        family = np.array([taxonomy.families.get(int(o), "") for o in self.occupation_ids], dtype=object)
+        known = family != ""
+        related |= (family[:, None] == family[None, :]) & known[:, None] & known[None, :]
+        np.fill_diagonal(related, False)
+        return related
 
     def _id_blocks(self) -> dict[str, sp.csr_matrix]:
         """The id blocks of the shared sparse space, in column order; sets their offsets."""
@@ -439,7 +457,9 @@ class Catalogue:
         else:
             lat_min = lat_max = lng_min = lng_max = 0.0
         while True:
-            lat0, lng0 = math.floor(lat_min / step) * step, math.floor(lng_min / step) * step
+            # min(): floor(23.6 / 0.1) * 0.1 is 23.600000000000001, above 23.6 (no row would hold it)
+            lat0 = min(math.floor(lat_min / step) * step, lat_min)
+            lng0 = min(math.floor(lng_min / step) * step, lng_min)
             n_rows = int((lat_max - lat0) // step) + 1
             n_cols = int((lng_max - lng0) // step) + 1
             if n_rows * n_cols <= MAX_GRID_CELLS:

@@ -33,6 +33,7 @@ from .types import (
     WageFit,
     WorkerData,
 )
+from .workers import PROXIMITY_KM
 
 TOP_FEATURES = 3
 JOB_ONLY = frozenset(
@@ -84,6 +85,27 @@ def _wish_mask(workers: Sequence[WorkerData]) -> np.ndarray:
     return mask
 
 
+NEAR_KM = 30.0  # "离您近" is named only this close
+
+
+def _fact_mask(cat: Catalogue, rows: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """(len(rows), F): False where a feature's label would state something untrue of the item:
+    "您持有所需证书" for a job that requires none, "您具备加分技能" with no preferred skill held,
+    "离您近" for an online course or one 30 km away, "免费或有补贴" for a paid course, ..."""
+    mask = np.ones((len(rows), len(FEATURE_NAMES)), dtype=bool)
+    mask[:, IDX["certificate_fit"]] = (cat.certificate[rows] >= 0) & (X[:, IDX["certificate_fit"]] >= 1)
+    mask[:, IDX["skill_coverage"]] = (cat.n_required[rows] > 0) & (X[:, IDX["skill_coverage"]] > 0)
+    mask[:, IDX["preferred_coverage"]] = (cat.n_preferred[rows] > 0) & (X[:, IDX["preferred_coverage"]] > 0)
+    mask[:, IDX["qualified"]] = X[:, IDX["qualified"]] > 0
+    near = 1.0 / (1.0 + NEAR_KM / PROXIMITY_KM)
+    mask[:, IDX["proximity"]] = ~cat.online[rows] & cat.has_place[rows] & (X[:, IDX["proximity"]] >= near)
+    mask[:, IDX["home_proximity"]] = X[:, IDX["home_proximity"]] >= near
+    mask[:, IDX["wage_fit"]] = X[:, IDX["wage_fit"]] >= 0.5  # offered at least the floor
+    mask[:, IDX["free_or_subsidised"]] = cat.free[rows] | cat.subsidised[rows]
+    mask[:, IDX["occupation_match"]] = X[:, IDX["occupation_match"]] > 0
+    return mask
+
+
 def top_features(
     contributions: np.ndarray, is_job: np.ndarray, has_start: np.ndarray, wish_mask: np.ndarray
 ) -> list[list[FeatureContribution]]:
@@ -106,15 +128,25 @@ def top_features(
     return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
 
-def _nearest_km(places: Sequence[Place | None], lat: float, lng: float) -> float | None:
-    known = [p for p in places if p is not None]
+def _nearest(places: Sequence[Place | None], lat: float, lng: float) -> tuple[float, tuple[str, bool]] | None:
+    """(km, (name, chosen)) of the nearest known place: the first is where the worker lives, the
+    others places they chose."""
+    known = [(p, j > 0) for j, p in enumerate(places) if p is not None]
     if not known or math.isnan(lat):
         return None
-    return float(min(haversine_km(p.lat, p.lng, lat, lng) for p in known))
+    km, place, chosen = min(
+        ((haversine_km(p.lat, p.lng, lat, lng), p, c) for p, c in known), key=lambda t: t[0]
+    )
+    return float(km), (place.name, chosen)
 
 
-def _km_text(km: float) -> str:
-    return "就在您附近" if km < 1 else f"距离约{round(km)}公里"
+def _km_text(km: float, place: tuple[str, bool] | None) -> str:
+    """ "离英德市3公里", "离您选的连州市1公里": a distance always says from where."""
+    if place is None or not place[0]:
+        return "就在附近" if km < 1 else f"距离约{round(km)}公里"
+    name, chosen = place
+    where = f"您选的{name}" if chosen else name
+    return f"就在{where}" if km < 1 else f"离{where}{round(km)}公里"
 
 
 def explain_rows(
@@ -128,9 +160,11 @@ def explain_rows(
     reasons: Sequence[str] | None = None,
     distance_km: Sequence[float | None] | None = None,
     home_km: Sequence[float | None] | None = None,
+    places: Sequence[tuple[str, bool] | None] | None = None,
 ) -> list[Explanation]:
     """Explanations of catalogue rows `rows[i]` for `workers[i]` (X, contributions: their rows).
-    Distances (km, None when unknown) are computed here unless given.
+    Distances (km, None when unknown) and the place each is measured from ((name, chosen by the
+    worker)) are computed here unless given.
 
     Everything per item or per (worker, skill) is gathered vectorised first (skill names and
     "held" flags of every required/preferred entry, the item facts as Python lists); the loop then
@@ -145,11 +179,13 @@ def explain_rows(
     uniq: dict[int, int] = {}
     owner = np.array([uniq.setdefault(id(w), len(uniq)) for w in workers])
     distinct = list({id(w): w for w in workers}.values())
-    tops = top_features(contributions, is_job, has_start, _wish_mask(distinct)[owner])
+    tops = top_features(
+        contributions, is_job, has_start, _wish_mask(distinct)[owner] & _fact_mask(cat, rows, X)
+    )
 
     online = cat.online[rows].tolist()
-    if distance_km is None or home_km is None:
-        distance_km, home_km = _distances(workers, cat, rows, online)
+    if distance_km is None or home_km is None or places is None:
+        distance_km, home_km, places = _distances(workers, cat, rows, online)
     skills = _RowSkills.gather(cat, taxonomy, rows, distinct, owner)
     names = _Names(taxonomy, cat.certificate_ids.tolist(), cat.occupation_ids.tolist())
     facts = zip(
@@ -168,6 +204,7 @@ def explain_rows(
         X[:, IDX["occupation_match"]].tolist(),
         distance_km,
         home_km,
+        places,
         tops,
         reasons if reasons is not None else [""] * n,
         strict=True,
@@ -177,18 +214,23 @@ def explain_rows(
 
 def _distances(
     workers: Sequence[WorkerData], cat: Catalogue, rows: np.ndarray, online: list[bool]
-) -> tuple[list[float | None], list[float | None]]:
-    """Km to the nearest of the worker's places, and to their home when they want work near it."""
+) -> tuple[list[float | None], list[float | None], list[tuple[str, bool] | None]]:
+    """Km to the nearest of the worker's places and which place it is, and km to their home when
+    they want work near it."""
     lat, lng = cat.lat[rows].tolist(), cat.lng[rows].tolist()
-    distance_km = [
-        None if on else _nearest_km([w.current, *w.preferred], la, ln)
+    nearest = [
+        None if on else _nearest([w.current, *w.preferred], la, ln)
         for w, on, la, ln in zip(workers, online, lat, lng, strict=True)
     ]
-    home_km = [
-        _nearest_km([w.hukou], la, ln) if w.wants_work_near_home and not on else None
+    home = [
+        _nearest([w.hukou], la, ln) if w.wants_work_near_home and not on else None
         for w, on, la, ln in zip(workers, online, lat, lng, strict=True)
     ]
-    return distance_km, home_km
+    return (
+        [None if n is None else n[0] for n in nearest],
+        [None if h is None else h[0] for h in home],
+        [None if n is None else n[1] for n in nearest],
+    )
 
 
 @dataclass(frozen=True)
@@ -262,8 +304,8 @@ class _RowSkills:
 def _explain_one(
     fact: tuple[Any, ...], required: list[str], matched: list[str], not_held: list[str], names: _Names
 ) -> Explanation:
-    (worker, job, on, cert_col, need, wmin, wmax, lodging, start, free, subsidised, occ, wanted, km, home, top,
-     reason) = fact  # fmt: skip
+    (worker, job, on, cert_col, need, wmin, wmax, lodging, start, free, subsidised, occ, wanted, km, home, place,
+     top, reason) = fact  # fmt: skip
     wage_min = None if wmin != wmin else int(wmin)  # NaN check without numpy
     wage_max = None if wmax != wmax else int(wmax)
     need = need or None
@@ -274,13 +316,13 @@ def _explain_one(
     if job:
         missing, new = not_held, []
         parts = _job_parts(
-            worker, required, missing, wanted > 0, names.occupation, occ, cert, need, km, home,
+            worker, required, missing, wanted > 0, names.occupation, occ, cert, need, km, place, home,
             _wage_text(floor, wage_min, wage_max, offered_top), lodging,
         )  # fmt: skip
     else:
         missing, new = [], not_held
         parts = _training_parts(
-            reason, new, cert, need, free, subsidised, on, km, start, names.occupation, occ
+            reason, new, cert, need, free, subsidised, on, km, place, start, names.occupation, occ
         )
     if not parts:
         parts.append(top[0].label if top else ("这个岗位可能适合您" if job else "这个培训可能适合您"))
@@ -296,6 +338,8 @@ def _explain_one(
         new,
         on,
         None if home is None else round(float(home), 1),
+        "" if place is None or km is None else place[0],
+        bool(place and km is not None and place[1]),
     )
 
 
@@ -333,21 +377,25 @@ def _job_parts(
     cert: CertificateFit,
     need: int | None,
     km: float | None,
+    place: tuple[str, bool] | None,
     home: float | None,
     wage_text: str | None,
     lodging: bool,
 ) -> list[str]:
     parts: list[str] = []
+    if wanted:
+        parts.append(f"是您想做的{occupation_name(occ)}工作")
     if required:
         parts.append(_skills_text(required, missing))
-    elif wanted:
-        parts.append(f"是您想做的{occupation_name(occ)}工作")
     if cert.required:
         parts.append(_certificate_text(cert, need))
     if km is not None:
-        parts.append("就在您附近" if km < 1 else f"距离约{round(km)}公里")  # _km_text
+        parts.append(_km_text(km, place))
+        limit = worker.max_commute_km
+        if worker.willing_to_relocate and limit is not None and km > limit:
+            parts.append(f"超出您{round(limit)}公里的通勤范围,要到外地工作")
     if home is not None and (km is None or abs(home - km) > 1):
-        parts.append(f"离家约{round(home)}公里")
+        parts.append(f"离户籍地约{round(home)}公里")
     if wage_text is not None:
         parts.append(wage_text)
     if worker.needs_lodging:
@@ -400,6 +448,7 @@ def _training_parts(
     subsidised: bool,
     on: bool,
     km: float | None,
+    place: tuple[str, bool] | None,
     start: int,
     occupation_name: Callable[[int], str],
     occ: int,
@@ -424,7 +473,7 @@ def _training_parts(
     if on and reason != "online_far_from_venue":
         parts.append("可在线学习")
     elif km is not None:
-        parts.append(_km_text(km))
+        parts.append(_km_text(km, place))
     if start != NO_DATE:
         day = dt.date.fromordinal(start)
         parts.append(f"{day.month}月{day.day}日开班")

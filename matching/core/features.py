@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .candidates import NEUTRAL_PROXIMITY, PROXIMITY_KM, nearest_chord2
+from .candidates import NEUTRAL_PROXIMITY, PROXIMITY_KM, nearest_chord2, nearest_place
 from .catalogue import NO_DATE, Catalogue
 from .geo import chord_to_km
 from .types import WorkerData
@@ -91,6 +91,7 @@ class PairDetails:
 
     distance_km: np.ndarray  # NaN: unknown; online items too
     home_km: np.ndarray  # NaN unless the worker wants to work near home
+    place: np.ndarray  # which of the worker's places distance_km is from (block.places column), -1
 
 
 def _row_sums(rows: sp.csr_matrix, table: np.ndarray, owners: np.ndarray) -> np.ndarray:
@@ -127,7 +128,7 @@ def pairwise_block(
     P = len(items)
     X = np.zeros((P, F), dtype=np.float64)
     if P == 0:
-        return X, PairDetails(np.zeros(0), np.zeros(0))
+        return X, PairDetails(np.zeros(0), np.zeros(0), np.zeros(0, np.int64))
     is_job = cat.kinds[items] == 0
     if similarity is None:
         similarity = _similarity(block, owners, items, cat)
@@ -201,7 +202,7 @@ def _place_features(
     distances (km, NaN online or unknown) are returned as the pairs' details."""
     online = cat.online[items]
     units = cat.unit[items]
-    best = nearest_chord2(units, block.places[owners])
+    best, place = nearest_place(units, block.places[owners])
     km = np.where(np.isinf(best) | online, np.nan, chord_to_km(np.sqrt(best)))
     X[:, IDX["proximity"]] = _proximity(km, online)
     home = block.home[owners]
@@ -209,7 +210,9 @@ def _place_features(
     home_best = nearest_chord2(units, home[:, None, :])
     home_km = np.where(np.isinf(home_best) | online, np.nan, chord_to_km(np.sqrt(home_best)))
     X[:, IDX["home_proximity"]] = np.where(wants_home, _proximity(home_km, online), 0.0)
-    return PairDetails(distance_km=km, home_km=np.where(wants_home, home_km, np.nan))
+    return PairDetails(
+        distance_km=km, home_km=np.where(wants_home, home_km, np.nan), place=np.where(online, -1, place)
+    )
 
 
 def _wage_and_amenity_features(

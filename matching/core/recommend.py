@@ -1,9 +1,10 @@
-"""Recommendations: generate → pairwise → score → sort → explain the top k → pathways.
+"""Recommendations: generate → pairwise → score → rules (judge, select) → explain → pathways.
 
 `recommend` serves one worker (live API, the preview at the window); `recommend_batch` serves
 many: workers are prepared in blocks, one sparse product per block and chunk of items, the
-constraints, features and ranker run over every (worker, candidate) pair of the block at once, so
-do the top-k sort (one sort by worker, score, item) and the pathways of every job not yet
+constraints, features, ranker and the counsellor's rules (rules.py: tiers, near misses, caps) run
+over every (worker, candidate) pair of the block at once, so do the top-k selection (one sort by
+worker, tier, fit, score, item) and the pathways of every job not yet
 qualified for (pathways_block); only the assembly of explanations and Recommendation objects is
 per row. Both give the same recommendations for the same worker.
 """
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from . import rules
 from .candidates import generate_block
 from .catalogue import DEFAULT_CHUNK, Catalogue
 from .explain import explain_rows
@@ -65,7 +67,9 @@ def recommend_block(
     sims = np.concatenate([c[1] for c in found]) if found else np.zeros(0, np.float32)
     X, details = pairwise_block(block, cat, owners, items, sims)
     scores = ranker.score(X) if len(X) else np.zeros(0)
-    top_rows, ends = _top_k(owners, items, scores, sizes, k)
+    judged = rules.judge(block, cat, owners, items, X, details)
+    groups, cap = (cat.employer_ids, rules.MAX_PER_EMPLOYER) if kind == "job" else (cat.program_ids, 1)
+    top_rows, ends, dropped = rules.select(owners, items, scores, judged, groups, cap, k, block.size)
     top_owner = owners[top_rows]
     top_items = items[top_rows]
     top_X = X[top_rows]
@@ -88,8 +92,13 @@ def recommend_block(
                 reasons=reasons,
                 distance_km=[None if d != d else d for d in details.distance_km[top_rows].tolist()],
                 home_km=[None if d != d else d for d in details.home_km[top_rows].tolist()],
+                places=[
+                    block.place_names[b][q] if q >= 0 else None
+                    for b, q in zip(top_owner.tolist(), details.place[top_rows].tolist(), strict=True)
+                ],
             )
         )
+        _label(explained, kind, judged.tier[top_rows], judged.misses[top_rows], top_X)
     paths: dict[int, list[Pathway]] = {}
     if kind == "job" and with_pathways:
         paths = _pathways_of_unqualified(block, cat, top_owner, top_items, qualified, explained, pathways_k)
@@ -103,21 +112,22 @@ def recommend_block(
         paths,
         reasons,
     )
+    if dropped:
+        position = {int(p): i for i, p in enumerate(top_rows.tolist())}
+        for p, others in dropped.items():
+            recs[position[p]].other_sessions = cat.ids[items[others]].tolist()
     return _per_worker(recs, ends)
 
 
-def _top_k(
-    owners: np.ndarray, items: np.ndarray, scores: np.ndarray, sizes: np.ndarray, k: int
-) -> tuple[np.ndarray, list[int]]:
-    """Each worker's k best pairs, best first, ties by item row: one sort of the block's pairs by
-    (worker, -score, item), then the first k of each worker. Returns the pair indices and where
-    each worker's part ends."""
-    bounds = np.concatenate([[0], np.cumsum(sizes)])
-    order = np.lexsort((items, -scores, owners))
-    rank_in_owner = np.arange(len(order)) - bounds[owners[order]]
-    top_rows = order[rank_in_owner < k]
-    ends = np.cumsum(np.minimum(sizes, max(k, 0))).tolist()
-    return top_rows, ends
+def _label(
+    explained: list[Explanation | None], kind: Kind, tiers: np.ndarray, misses: np.ndarray, X: np.ndarray
+) -> None:
+    """Tier, near misses and fit label on each explanation (the rules' verdict, for staff)."""
+    for e, tier, miss, x in zip(explained, tiers.tolist(), misses.tolist(), X, strict=True):
+        if e is not None:
+            e.tier = rules.tier_name(tier)
+            e.near_misses = rules.miss_names(miss)
+            e.fit = rules.fit_label(kind == "job", tier, miss, x)
 
 
 def _pathways_of_unqualified(

@@ -36,6 +36,16 @@ REASONS = (
 class Place:
     lat: float
     lng: float
+    name: str = ""  # the division's name, for "离英德市3公里"
+
+
+# How an item's occupation stands to what the worker wants (Explanation.tier): intent first.
+TIERS = ("wanted", "practised", "related", "unrelated")
+WANTED, PRACTISED, RELATED, UNRELATED = range(4)
+# Fit labels shown to staff instead of a score (Explanation.fit).
+FIT_GOOD, FIT_CONSIDER, FIT_TRAIN_FIRST = "适合", "可以考虑", "需先培训"
+# Near misses (Explanation.near_misses): shown, labelled, ranked below the full fits of their tier.
+NEAR_MISSES = ("wage_below_floor", "beyond_commute", "no_lodging", "licence_missing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +103,7 @@ class ItemData:
     title: str
     text: str  # description; TF-IDF reads title + " " + text
     updated: dt.datetime | None
+    employer_id: int | None = None  # jobs: at most MAX_PER_OWNER of one employer in a list
 
 
 class OccupationInfo(NamedTuple):
@@ -113,6 +124,7 @@ class TaxonomyData:
     skills: Mapping[int, str]
     occupations: Mapping[int, tuple[str, tuple[int, ...]]]  # id -> (name, skill ids)
     certificates: Mapping[int, tuple[str, bool]]  # id -> (name, has_levels)
+    families: Mapping[int, str] = field(default_factory=dict)  # occupation id -> family (category)
 
     def skill_name(self, skill_id: int) -> str:
         return self.skills.get(skill_id, f"技能{skill_id}")
@@ -178,6 +190,11 @@ class Explanation:
     new_skills: list[str] = field(default_factory=list)  # training: skills taught not yet held
     online: bool = False
     home_distance_km: float | None = None  # only for a worker who wants to work near home
+    distance_from: str = ""  # the place distance_km is measured from ("英德市")
+    distance_from_chosen: bool = False  # a place the worker chose, not where they live
+    tier: str = ""  # TIERS: how the item's occupation stands to what the worker wants
+    near_misses: list[str] = field(default_factory=list)  # NEAR_MISSES that hold
+    fit: str = ""  # FIT_GOOD / FIT_CONSIDER / FIT_TRAIN_FIRST
 
 
 @dataclass(slots=True)
@@ -210,3 +227,5 @@ class Recommendation:
     # The pairwise feature row it was scored on (features.FEATURE_NAMES order, to 5 decimals): logged with a
     # stored suggestion so the ranker learns from the features as they were when staff decided.
     features: tuple[float, ...] = ()
+    # Trainings: the program's other open sessions (one entry per program, its best session).
+    other_sessions: list[int] = field(default_factory=list)

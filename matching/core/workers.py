@@ -14,13 +14,19 @@ import scipy.sparse as sp
 
 from .catalogue import CERT_COLUMNS, GAP_SKILL_WEIGHT, NO_DATE, Catalogue
 from .geo import EARTH_RADIUS_KM, chord2, km_to_chord, unit_vectors
-from .types import Kind, Place, WorkerData
+from .types import PRACTISED, RELATED, UNRELATED, WANTED, Kind, Place, WorkerData
 
 PROXIMITY_KM = 25.0  # proximity = 1 / (1 + km / PROXIMITY_KM): 1 at 0 km, 0.5 at 25 km, 0.1 at 225 km
 NEUTRAL_PROXIMITY = 0.5  # an item or a worker without coordinates: neither near nor far
 CELL_OUT, CELL_IN, CELL_BORDER = 0, 1, 2
 BORDER_OFFSET = np.float32(4.0)  # cell_table value of a border cell: BORDER_OFFSET + proximity
 FAR_FROM_VENUE_KM = 50.0  # without a commute limit: no offline venue this close means "far"
+# 不愿去外地 without a km limit: the worker's own county and its neighbours, taken as this radius
+# around where they live and the places they chose (neighbouring county seats in 粤北 lie 40-60 km
+# apart).
+LOCAL_REACH_KM = 60.0
+# Families whose occupations a worker who wants to start a business wants (马兰花 courses, 创业者).
+STARTUP_FAMILIES = frozenset({"创业", "创业培训"})
 HELD_NO_LEVEL = 9  # cert_level table: held, level not stated (or the certificate has no levels)
 YEARS_CAP = 10
 MALANHUA = "malanhua"
@@ -44,9 +50,13 @@ class WorkerBlock:
     desired: np.ndarray  # B × O bool
     cert_level: np.ndarray  # B × C int8: 0 not held, 1..5 level, HELD_NO_LEVEL
     places: np.ndarray  # B × P × 3: current and preferred places (NaN padded)
+    place_names: list[list[tuple[str, bool]]]  # per worker, per places column: (name, chosen)
+    intent: np.ndarray  # B × O int8: WANTED / PRACTISED / RELATED / UNRELATED per occupation
+    has_intent: np.ndarray  # B bool: wants or practises some occupation
     reach: np.ndarray  # B × Q × 3: places + hukou for a worker who wants to work near home
     home: np.ndarray  # B × 3: hukou when wants_work_near_home, else NaN
-    max_chord2: np.ndarray  # B: squared chord of the commute limit; inf when none or relocating
+    max_chord2: np.ndarray  # B: squared chord of the commute limit; inf when relocating
+    limit_km: np.ndarray  # B: the km limit the worker stated (NaN: none), for near misses
     floor: np.ndarray  # B float32, NaN when none
     needs_lodging: np.ndarray
     needs_meals: np.ndarray
@@ -77,6 +87,7 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
     cat = catalogue
     held, years, gap, desired, cert_level = _profile_tables(workers, cat)
     place_units, reach_units, home, limits = _place_arrays(workers)
+    intent, has_intent = _intent_table(workers, cat, held, desired)
     max_chord2 = np.where(
         np.isinf(limits), np.inf, km_to_chord(np.where(np.isinf(limits), 0, limits)) ** 2
     ).astype(np.float32)
@@ -96,9 +107,16 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
         desired=desired,
         cert_level=cert_level,
         places=place_units,
+        place_names=[
+            [(p.name, j > 0) for j, p in enumerate([w.current, *w.preferred]) if p is not None]
+            for w in workers
+        ],
+        intent=intent,
+        has_intent=has_intent,
         reach=reach_units,
         home=home,
         max_chord2=max_chord2,
+        limit_km=np.array([np.nan if w.max_commute_km is None else w.max_commute_km for w in workers]),
         floor=floor,
         needs_lodging=np.array([w.needs_lodging for w in workers], bool),
         needs_meals=np.array([w.needs_meals for w in workers], bool),
@@ -162,14 +180,44 @@ def _place_arrays(workers: Sequence[WorkerData]) -> tuple[np.ndarray, np.ndarray
     place_units = _units(places, width)
     reach_units = _units(reach, width)
     home = _units([[w.hukou if w.wants_work_near_home else None] for w in workers], 1)[:, 0, :]
-    limits = np.array(
-        [
-            np.inf if w.willing_to_relocate or w.max_commute_km is None else float(w.max_commute_km)
-            for w in workers
-        ],
-        dtype=np.float64,
-    )
+    limits = np.array([_limit_km(w) for w in workers], dtype=np.float64)
     return place_units, reach_units, home, limits
+
+
+def _limit_km(w: WorkerData) -> float:
+    """How far from their places the worker's items may lie: anywhere for a worker who would
+    relocate, their own limit, or LOCAL_REACH_KM for 不愿去外地 without a limit."""
+    if w.willing_to_relocate:
+        return np.inf
+    return LOCAL_REACH_KM if w.max_commute_km is None else float(w.max_commute_km)
+
+
+def _intent_table(
+    workers: Sequence[WorkerData], cat: Catalogue, held: np.ndarray, desired: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per worker and occupation, how it stands to what they want: WANTED (a desired occupation,
+    or a startup one for a would-be founder), PRACTISED (they hold two of its skills, or their one
+    or two skills belong to it), RELATED (cat.occ_related to either) or UNRELATED. A worker who
+    wants and practises nothing gets RELATED everywhere: nothing to be faithful to."""
+    wanted = desired.copy()
+    startup = np.array(
+        [cat.taxonomy.families.get(int(o), "") in STARTUP_FAMILIES for o in cat.occupation_ids]
+    )
+    founders = np.array([w.wants_to_start_business for w in workers], dtype=bool)
+    if startup.any():
+        wanted[np.ix_(founders, startup)] = True
+    counts = np.asarray((sp.csr_matrix(held) @ cat.occ_skills.T).todense())
+    total = held.sum(axis=1, keepdims=True)
+    practised = ~wanted & ((counts >= 2) | ((counts >= 1) & (total <= 2)))
+    own = (wanted | practised).astype(np.float32)
+    related = ~(wanted | practised) & ((own @ cat.occ_related.astype(np.float32)) > 0)
+    intent = np.full(desired.shape, UNRELATED, dtype=np.int8)
+    intent[related] = RELATED
+    intent[practised] = PRACTISED
+    intent[wanted] = WANTED
+    has_intent = own.any(axis=1)
+    intent[~has_intent] = RELATED
+    return intent, has_intent
 
 
 def _far_from_venues(

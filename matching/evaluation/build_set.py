@@ -1201,9 +1201,22 @@ def generate(hand_path: Path | str | None = HAND_CHECKED) -> EvalSet:
 
     sections["workers"] = workers
     data = {key: _in_schema_order(key, sections[key]) for key in SECTIONS}
-    data["judgments"] = sorted(judgments, key=lambda j: (j["worker"], j["item"]))
+    data["judgments"] = sorted(
+        _by_program(judgments, sections["sessions"]), key=lambda j: (j["worker"], j["item"])
+    )
     result.data = data
     return result
+
+
+def _by_program(judgments: list[dict[str, Any]], sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Trainings judged by program (the best grade of its sessions): the product shows one entry
+    per program (its best session), so judging each session would ask for what it never shows."""
+    program_of = {s["external_id"]: s["program"] for s in sessions}
+    best: dict[tuple[str, str], int] = {}
+    for j in judgments:
+        key = (j["worker"], program_of.get(j["item"], j["item"]))
+        best[key] = max(best.get(key, 0), j["relevance"])
+    return [{"worker": w, "item": i, "relevance": g} for (w, i), g in best.items()]
 
 
 def dumps(data: Mapping[str, Any]) -> str:

@@ -63,7 +63,7 @@ def test_hukou_reaches_the_engine_only_as_a_place_and_only_for_a_worker_who_want
         current_division=f.division(X), hukou_division=f.division("450102"), wants_work_near_home=False
     )
     data = adapters.worker_data(near_home)
-    assert data.hukou == Place(lat=home.latitude, lng=home.longitude)
+    assert data.hukou == Place(lat=home.latitude, lng=home.longitude, name=home.name)
     assert isinstance(data.hukou, Place)
     assert adapters.worker_data(elsewhere).hukou is None
     # Two workers identical but for hukou province, with no wish to work near home: the same input.
@@ -87,8 +87,8 @@ def test_worker_data_carries_skills_certificates_wishes_and_places():
     assert len(data.certificates) == 1
     assert data.desired_occupations == (occ("chinese-cook").pk,)
     x = f.division(X)
-    assert data.current == Place(lat=x.latitude, lng=x.longitude)
-    assert len(data.preferred) == 1
+    assert data.current == Place(lat=x.latitude, lng=x.longitude, name="英德市")
+    assert [p.name for p in data.preferred] == ["乐昌市"]  # named, for "离您选的乐昌市3公里"
     assert (data.wage_floor, data.needs_lodging, data.max_commute_km) == (3500, True, 30.0)
     assert data.available_from == dt.date(2030, 3, 1)
     assert "中式烹调师" in data.text

@@ -56,6 +56,9 @@ def test_a_job_the_worker_does_not_yet_qualify_for_comes_with_a_training_pathway
 
 def test_live_training_recommendations_are_sessions_with_reasons():
     world = build_world()
+    # worker_b lives in 乐昌, ~130 km from the 英德 venues: within reach only if they would move.
+    world.workers["worker_b"].willing_to_relocate = True
+    world.workers["worker_b"].save(update_fields=["willing_to_relocate"])
     result = recommend.recommendations_for_worker(
         actor=world.user("admin"), worker=world.workers["worker_b"], kind="training", k=5
     )

@@ -80,6 +80,35 @@ def km(value: float | None) -> str:
     return _("约 %(km)s 公里") % {"km": f"{value:.0f}" if value >= 10 else f"{value:.1f}"}
 
 
+@register.filter
+def distance(explanation: dict[str, Any] | None) -> str:
+    """A distance that says from where: "离英德市约 3 公里", "离您选的连州市约 1 公里"."""
+    e = explanation or {}
+    km_text = km(e.get("distance_km"))
+    place = e.get("distance_from")
+    if not km_text or not place:
+        return km_text
+    if e.get("distance_from_chosen"):
+        return _("离您选的%(place)s%(distance)s") % {"place": place, "distance": km_text}
+    return _("离%(place)s%(distance)s") % {"place": place, "distance": km_text}
+
+
+FIT_LABELS = {"适合": "good", "可以考虑": "consider", "需先培训": "train-first"}
+
+
+@register.filter
+def fit_label(explanation: dict[str, Any] | None) -> str:
+    """The rules' verdict (matching.core.rules.fit_label) in the page's language."""
+    fit = (explanation or {}).get("fit") or ""
+    labels = {"适合": _("适合"), "可以考虑": _("可以考虑"), "需先培训": _("需先培训")}
+    return labels.get(fit, "")
+
+
+@register.filter
+def fit_class(explanation: dict[str, Any] | None) -> str:
+    return FIT_LABELS.get((explanation or {}).get("fit") or "", "")
+
+
 def _plain_number(value: Any) -> str:
     """25.00 -> 25, 20.50 -> 20.5."""
     try:

@@ -142,6 +142,7 @@ def measure(data: dict[str, Any], *, today: dt.date = TODAY) -> tuple[list[str],
             s.get("status") in OPEN_SESSION
             and program.get("status") in PUBLISHED_PROGRAM
             and (deadline is None or deadline >= today)
+            and start is not None
             and start > today
         ):
             live.update((s["external_id"], s["program"]))

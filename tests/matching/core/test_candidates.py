@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from backend.common.geo import haversine_km
 from matching.core import Catalogue, generate
 from matching.core import catalogue as catalogue_module
-from matching.core.candidates import PROXIMITY_WEIGHT, generate_block
+from matching.core.candidates import PROXIMITY_WEIGHT, WAGE_NEAR_MISS_SHARE, generate_block
 from matching.core.types import Place
-from matching.core.workers import prepare
+from matching.core.workers import LOCAL_REACH_KM, prepare
 
 from .helpers import (
     GUANGZHOU,
@@ -56,14 +56,15 @@ def brute_force(worker, catalogue, kind):
     places = [p for p in (worker.current, *worker.preferred) if p is not None]
     if worker.wants_work_near_home and worker.hukou:
         places.append(worker.hukou)
-    limit = None if worker.willing_to_relocate else worker.max_commute_km
+    limit = None if worker.willing_to_relocate else (worker.max_commute_km or LOCAL_REACH_KM)
     ok = np.ones(hi - lo, dtype=bool)
     for r in range(lo, hi):
         lat, lng = catalogue.lat[r], catalogue.lng[r]
         if limit is not None and places and not np.isnan(lat) and not catalogue.online[r]:
             d = min(float(haversine_km(p.lat, p.lng, lat, lng)) for p in places)
             ok[r - lo] &= d <= limit + 1e-6
-        if worker.wage_floor is not None and kind == "job" and catalogue.wage_max[r] < worker.wage_floor:
+        floor = worker.wage_floor
+        if floor is not None and kind == "job" and catalogue.wage_max[r] < WAGE_NEAR_MISS_SHARE * floor:
             ok[r - lo] = False
     prox = block.cell_prox[0][catalogue.cell[lo:hi]]
     score = sims + PROXIMITY_WEIGHT * prox
@@ -114,8 +115,13 @@ def test_commute_limit_excludes_a_job_200_km_away_unless_relocating():
     assert ids == {1}
     relocating = replace(limited, willing_to_relocate=True)
     assert {int(catalogue.ids[i]) for i in generate(relocating, catalogue, kind="job")[0]} == {1, 2}
+    # 不愿去外地 without a km limit: the worker's own county and its neighbours (LOCAL_REACH_KM).
     no_limit = replace(limited, max_commute_km=None)
-    assert {int(catalogue.ids[i]) for i in generate(no_limit, catalogue, kind="job")[0]} == {1, 2}
+    assert {int(catalogue.ids[i]) for i in generate(no_limit, catalogue, kind="job")[0]} == {1}
+    assert {
+        int(catalogue.ids[i])
+        for i in generate(replace(no_limit, willing_to_relocate=True), catalogue, kind="job")[0]
+    } == {1, 2}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -143,15 +149,16 @@ def test_no_candidate_beyond_the_commute_limit(catalogue, limit, lat, lng, seed)
             assert haversine_km(lat, lng, catalogue.lat[r], catalogue.lng[r]) <= limit + 1e-6
 
 
-def test_wage_floor_drops_jobs_paying_less_at_best():
+def test_wage_floor_drops_jobs_paying_clearly_less_at_best():
     items = [
         job(1, wage_min=3000, wage_max=4000),
         job(2, wage_min=4000, wage_max=6000),
         job(3, wage_min=None, wage_max=None),
+        job(4, wage_min=4000, wage_max=4600),  # 8% under the floor: a near miss, kept
     ]
     catalogue = Catalogue.build(items, TAXONOMY, version="wage")
     got = {int(catalogue.ids[i]) for i in generate(worker(wage_floor=5000), catalogue, kind="job")[0]}
-    assert got == {2, 3}  # an unstated wage is not a reason to hide the job
+    assert got == {2, 3, 4}  # an unstated wage is not a reason to hide the job
 
 
 def test_online_trainings_pass_the_distance_test():
@@ -163,7 +170,7 @@ def test_online_trainings_pass_the_distance_test():
 
 def test_thin_profile_gets_nearest_items():
     """A worker who touches nothing still gets candidates, nearest first (proximity score)."""
-    items = [job(i, place=Place(23.13 + 0.3 * i, 113.26), required=(WELDING,), text="x") for i in range(6)]
+    items = [job(i, place=Place(23.13 + 0.1 * i, 113.26), required=(WELDING,), text="x") for i in range(6)]
     catalogue = Catalogue.build(items, TAXONOMY, version="thin")
     w = worker(skills={}, desired_occupations=(), text="", current=GUANGZHOU)
     got = [int(catalogue.ids[i]) for i in generate(w, catalogue, kind="job", k=3)[0]]

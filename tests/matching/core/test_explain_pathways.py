@@ -83,7 +83,7 @@ def test_job_explanation_content():
     assert e.lodging.provided is True
     assert (
         e.summary
-        == "您有其中2项所需技能,还差叉车驾驶,您持有所需的特种作业操作证(焊接与热切割作业),距离约12公里,月薪不低于您的期望,提供住宿。"
+        == "是您想做的焊工工作,您有其中2项所需技能,还差叉车驾驶,您持有所需的特种作业操作证(焊接与热切割作业),距离约12公里,月薪不低于您的期望,提供住宿。"
     )
     assert 1 <= len(e.top_features) <= 3
     assert all(f.contribution > 0 and f.label for f in e.top_features)
@@ -194,7 +194,8 @@ def test_pathway_ranks_by_coverage_then_distance_then_start():
         ),  # before availability
     ]
     catalogue = Catalogue.build(items, TAXONOMY, version="p2")
-    w = worker(skills={WELDING: SkillHeld()}, available_from=TODAY)
+    # Would relocate: 韶关's session (~190 km) is not ruled out, only ranked last.
+    w = worker(skills={WELDING: SkillHeld()}, available_from=TODAY, willing_to_relocate=True)
     found = pathways(w, catalogue, catalogue.index_of("job", 1), k=4)
     assert [p.session_id for p in found] == [11, 10, 13, 12]
     assert found[0].coverage == 1.0

@@ -151,7 +151,8 @@ def test_a_worker_who_wants_to_work_near_home_ranks_near_home_jobs_higher(ranker
         < 1e-6
     )
     catalogue = Catalogue.build([job(1, place=south), job(2, place=north)], TAXONOMY, version="home")
-    wants = worker(current=current, hukou=YINGDE, wants_work_near_home=True)
+    # Would relocate: both jobs (~100 km away) are within reach, the wish decides the order.
+    wants = worker(current=current, hukou=YINGDE, wants_work_near_home=True, willing_to_relocate=True)
     for name, ranker in rankers.items():
         ranked = [r.item_id for r in recommend(wants, catalogue, ranker, kind="job")]
         assert ranked == [2, 1], name

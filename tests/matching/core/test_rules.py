@@ -1,0 +1,148 @@
+"""The counsellor's rules (matching/core/rules.py), each against a case where it must hold and one
+where it must not fire."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from matching.core import BaselineRanker, Catalogue, recommend
+from matching.core.types import FIT_CONSIDER, FIT_GOOD, FIT_TRAIN_FIRST, Place, SkillHeld, TaxonomyData
+
+from .helpers import (
+    CERTIFICATES,
+    COOK,
+    COOK_LEVEL,
+    ELECTRICIAN,
+    FORKLIFT_DRIVER,
+    GUANGZHOU,
+    OCCUPATIONS,
+    SHAOGUAN,
+    SKILLS,
+    TAXONOMY,
+    WELDER,
+    WELDING_LICENCE,
+    WOK,
+    job,
+    training,
+    worker,
+)
+
+# 焊工 and 电工 in one family (机电): related; 中式烹调师 and 叉车司机 unrelated to both.
+FAMILIES = TaxonomyData(
+    skills=SKILLS,
+    occupations=OCCUPATIONS,
+    certificates=CERTIFICATES,
+    families={WELDER: "机电", ELECTRICIAN: "机电", COOK: "餐饮", FORKLIFT_DRIVER: "物流仓储"},
+)
+HOME = Place(23.13, 113.26, "广州市")
+
+
+def _jobs(items, w, taxonomy=TAXONOMY, **kw):
+    catalogue = Catalogue.build(items, taxonomy, version="rules")
+    return recommend(w, catalogue, BaselineRanker(), kind="job", **kw)
+
+
+def _trainings(items, w, taxonomy=TAXONOMY, **kw):
+    catalogue = Catalogue.build(items, taxonomy, version="rules")
+    return recommend(w, catalogue, BaselineRanker(), kind="training", **kw)
+
+
+def test_wanted_occupation_first_then_related_and_never_an_unrelated_one():
+    items = [
+        job(1, occupation=COOK, required=(WOK,)),  # near, unrelated
+        job(2, occupation=ELECTRICIAN, required=()),  # related (same family)
+        job(3, occupation=WELDER, place=Place(23.5, 113.3)),  # wanted, 40 km away
+        job(4, occupation=FORKLIFT_DRIVER, required=()),
+    ]
+    recs = _jobs(items, worker(current=HOME), FAMILIES)
+    assert [r.item_id for r in recs] == [3, 2]
+    assert [r.explanation.tier for r in recs] == ["wanted", "related"]
+    assert recs[1].explanation.fit == FIT_CONSIDER
+    # A worker who wants and practises nothing is not held to an intent: the near jobs are shown.
+    open_profile = worker(current=HOME, skills={}, desired_occupations=(), text="")
+    assert {r.item_id for r in _jobs(items, open_profile, FAMILIES)} == {1, 2, 3, 4}
+
+
+def test_distance_says_from_where():
+    chosen = Place(24.81, 113.60, "韶关市浈江区")
+    items = [job(1, place=Place(23.14, 113.27)), job(2, place=Place(24.82, 113.61))]
+    recs = {r.item_id: r.explanation for r in _jobs(items, worker(current=HOME, preferred=(chosen,)))}
+    assert (recs[1].distance_from, recs[1].distance_from_chosen) == ("广州市", False)
+    assert "离广州市2公里" in recs[1].summary
+    assert (recs[2].distance_from, recs[2].distance_from_chosen) == ("韶关市浈江区", True)
+    assert "离您选的韶关市浈江区" in recs[2].summary
+
+
+def test_wont_relocate_without_a_limit_means_the_local_area():
+    items = [job(1, place=Place(23.3, 113.3)), job(2, place=SHAOGUAN)]  # ~20 km and ~190 km
+    stays = worker(current=HOME, max_commute_km=None, willing_to_relocate=False)
+    assert [r.item_id for r in _jobs(items, stays)] == [1]
+    moves = replace(stays, willing_to_relocate=True)
+    assert {r.item_id for r in _jobs(items, moves)} == {1, 2}
+
+
+def test_near_misses_are_shown_labelled_and_ranked_below_full_fits():
+    items = [
+        job(1, wage_min=4000, wage_max=4800),  # 4% under the floor
+        job(2, wage_min=5000, wage_max=6000, place=Place(23.3, 113.3)),
+        job(3, wage_min=5000, wage_max=6000, place=SHAOGUAN),  # beyond the 50 km she gave
+        job(4, wage_min=5000, wage_max=6000, certificate_id=WELDING_LICENCE),
+    ]
+    w = worker(current=HOME, wage_floor=5000, max_commute_km=50, willing_to_relocate=True)
+    recs = _jobs(items, w)
+    assert recs[0].item_id == 2
+    assert recs[0].explanation.near_misses == []
+    assert recs[0].explanation.fit == FIT_GOOD
+    misses = {r.item_id: r.explanation.near_misses for r in recs}
+    assert misses[1] == ["wage_below_floor"]
+    assert misses[3] == ["beyond_commute"]
+    assert misses[4] == ["licence_missing"]
+    assert {r.item_id: r.explanation.fit for r in recs}[4] == FIT_TRAIN_FIRST
+    assert "超出您50公里的通勤范围" in next(r for r in recs if r.item_id == 3).explanation.summary
+
+
+def test_a_level_already_held_is_never_offered_again():
+    items = [
+        training(1, occupation=COOK, taught=(WOK,), certificate_id=COOK_LEVEL, certificate_level=4),  # held
+        training(2, occupation=COOK, taught=(WOK,), certificate_id=COOK_LEVEL, certificate_level=5),  # lower
+        training(
+            3, occupation=COOK, taught=(WOK,), certificate_id=COOK_LEVEL, certificate_level=3
+        ),  # upgrade
+    ]
+    cook = worker(skills={WOK: SkillHeld(years=5)}, certificates={COOK_LEVEL: 4}, desired_occupations=(COOK,))
+    assert [r.item_id for r in _trainings(items, cook)] == [3]
+    unknown_level = replace(cook, certificates={COOK_LEVEL: None})
+    assert {r.item_id for r in _trainings(items, unknown_level)} == {1, 2, 3}
+
+
+def test_one_entry_per_program_with_its_other_dates():
+    items = [training(i, program_id=7) for i in (1, 2, 3)] + [training(4, program_id=8)]
+    recs = _trainings(items, worker())
+    programs = [r.item_id for r in recs]
+    assert len(programs) == 2
+    assert 4 in programs
+    first = next(r for r in recs if r.item_id != 4)
+    assert sorted([first.item_id, *first.other_sessions]) == [1, 2, 3]
+
+
+def test_no_employer_takes_more_than_two_places():
+    items = [job(i, employer_id=1) for i in range(1, 6)] + [job(i, employer_id=2) for i in range(6, 8)]
+    recs = _jobs(items, worker(), k=10)
+    employers = [1 if r.item_id < 6 else 2 for r in recs]
+    assert employers.count(1) == 2
+    assert employers.count(2) == 2
+    unknown = [job(i) for i in range(1, 6)]  # no employer known: not capped
+    assert len(_jobs(unknown, worker(), k=10)) == 5
+
+
+def test_factor_labels_only_state_what_holds():
+    w = worker(current=HOME)
+    plain = _jobs([job(1, place=Place(23.14, 113.27))], w)[0].explanation
+    named = {f.name for f in plain.top_features}
+    assert "certificate_fit" not in named  # no certificate required: "您持有所需证书" would be false
+    far = _jobs([job(1, place=Place(23.6, 113.3))], replace(w, willing_to_relocate=True))[0].explanation
+    assert "proximity" not in {f.name for f in far.top_features}  # ~50 km is not "离您近"
+    licensed = replace(w, certificates={WELDING_LICENCE: None})
+    held = _jobs([job(1, certificate_id=WELDING_LICENCE, place=GUANGZHOU)], licensed)[0].explanation
+    assert held.certificate.held
+    assert held.near_misses == []
