@@ -79,12 +79,15 @@ def _item_lines(rec: Recommendation, item: dict[str, Any], kind: Kind) -> Iterab
         )
         facts = f"{item.get('provider', '')} | {place} | {item.get('delivery')} | {cost} | {item.get('start_date')}"
     yield f"{rec.rank:>3}. {item.get('title', rec.item_id)} [{rec.item_id}]  {facts}"
-    yield f"     距离: {_distance_text(e)}  得分: {rec.score:.2f}  {rec.reason or ''}".rstrip()
+    misses = f"  差一点: {'、'.join(e.near_misses)}" if e.near_misses else ""
+    yield f"     {e.fit or '-'} ({e.tier})  距离: {_distance_text(e)}  得分: {rec.score:.2f}{misses}  {rec.reason}".rstrip()
     yield f"     说明: {e.summary}"
     if e.missing_skills:
         yield f"     缺: {'、'.join(e.missing_skills)}"
     for p in rec.pathways:
         yield f"     培训路径: {p.title} (覆盖{p.coverage:.0%})"
+    if rec.other_sessions:
+        yield f"     其他班期: {'、'.join(map(str, rec.other_sessions))}"
 
 
 def _distance_text(e: Any) -> str:
@@ -92,4 +95,7 @@ def _distance_text(e: Any) -> str:
         return "线上"
     if e.distance_km is None:
         return "未知"
-    return f"{e.distance_km:.0f}公里"
+    if not e.distance_from:
+        return f"{e.distance_km:.0f}公里"
+    where = f"您选的{e.distance_from}" if e.distance_from_chosen else e.distance_from
+    return f"{e.distance_km:.0f}公里 (从{where}算)"

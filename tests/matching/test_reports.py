@@ -24,7 +24,8 @@ def test_explain_worker_prints_the_profile_then_items_with_distances_from_a_name
     assert "岗位推荐" in text
     assert "培训推荐" not in text
     assert world.postings["cook_x"].title in text
-    assert "离英德市" in text  # every distance says from where
+    assert "(从英德市算)" in text  # every distance says from where
+    assert "适合 (wanted)" in text or "需先培训 (wanted)" in text
 
 
 def test_explain_worker_by_external_id_and_unknown_worker():
