@@ -19,14 +19,15 @@ from django.utils import timezone
 
 from backend.text.pinyin import search_terms
 
-from .models import Brand, CertificateType, Occupation, Skill
+from .models import Brand, CertificateType, Occupation, OccupationRelation, Skill
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 3x faster
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "taxonomy.yaml"
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TOP_KEYS = {"occupations", "skills", "certificate_types"}
+_TOP_KEYS = {"occupations", "skills", "certificate_types", "occupation_relations"}
+_RELATION_KINDS = set(OccupationRelation.Kind.values)
 _OCCUPATION_KEYS = {
     "slug",
     "name",
@@ -78,6 +79,7 @@ class Taxonomy:
     certificate_occupations: dict[str, str] = field(
         default_factory=dict
     )  # certificate slug -> occupation slug
+    relations: dict[tuple[str, str], str] = field(default_factory=dict)  # (from, to) slugs -> kind
 
     @property
     def synonym_count(self) -> int:
@@ -165,6 +167,8 @@ class _Parser:
             self._top_skill(raw, f"skills[{index}]")
         for index, raw in enumerate(data.get("certificate_types") or []):
             self._certificate(raw, f"certificate_types[{index}]")
+        for index, raw in enumerate(data.get("occupation_relations") or []):
+            self._relation(raw, f"occupation_relations[{index}]")
         self._check_table("occupation", self.taxonomy.occupations)
         self._check_table("skill", self.taxonomy.skills)
         self._check_table("certificate type", self.taxonomy.certificate_types)
@@ -207,6 +211,21 @@ class _Parser:
                 self.taxonomy.links.add((skill_slug, slug))
         for skill_slug in self._slug_list(raw, "also_skills", entry.where):
             self.taxonomy.links.add((skill_slug, slug))
+
+    def _relation(self, raw: Any, where: str) -> None:
+        """[from slug, to slug, kind]: one pair, once in either direction."""
+        if not (isinstance(raw, list) and len(raw) == 3 and all(isinstance(v, str) for v in raw)):
+            self.error(where, "expected [from occupation slug, to occupation slug, next_step|neighbour]")
+            return
+        source, target, kind = raw
+        if kind not in _RELATION_KINDS:
+            self.error(where, f"kind {kind!r} is not one of {sorted(_RELATION_KINDS)}")
+        if source == target:
+            self.error(where, f"relates {source!r} to itself")
+        elif (source, target) in self.taxonomy.relations or (target, source) in self.taxonomy.relations:
+            self.error(where, f"{source!r} and {target!r} are related twice")
+        else:
+            self.taxonomy.relations[(source, target)] = kind
 
     def _skill(self, raw: Any, where: str, allowed: set[str], default_category: str = "") -> str:
         if self._mapping(raw, where, allowed) is None:
@@ -294,6 +313,12 @@ class _Parser:
                 )
             if occupation_slug not in occupations:
                 self.error(f"skill {skill_slug}", f"references unknown occupation slug {occupation_slug!r}")
+        for source, target in sorted(self.taxonomy.relations):
+            for slug in (source, target):
+                if slug not in occupations:
+                    self.error(
+                        f"occupation_relations {source} → {target}", f"unknown occupation slug {slug!r}"
+                    )
         for certificate_slug, occupation_slug in sorted(self.taxonomy.certificate_occupations.items()):
             if occupation_slug not in occupations:
                 self.error(
@@ -385,6 +410,30 @@ def _sync_links(taxonomy: Taxonomy, skill_ids: dict[str, int], occupation_ids: d
         through.objects.filter(pk__in=stale).delete()
 
 
+def _sync_relations(taxonomy: Taxonomy, occupation_ids: dict[str, int]) -> None:
+    """Relations between occupations of the file become exactly what the file says."""
+    wanted = {(occupation_ids[a], occupation_ids[b]): kind for (a, b), kind in taxonomy.relations.items()}
+    ids = set(occupation_ids.values())
+    current = {
+        (r.source_id, r.target_id): r
+        for r in OccupationRelation.objects.filter(source__in=ids, target__in=ids)
+    }
+    OccupationRelation.objects.bulk_create(
+        [
+            OccupationRelation(source_id=a, target_id=b, kind=k)
+            for (a, b), k in sorted(wanted.items())
+            if (a, b) not in current
+        ]
+    )
+    changed = [r for key, r in current.items() if key in wanted and r.kind != wanted[key]]
+    for r in changed:
+        r.kind = wanted[(r.source_id, r.target_id)]
+    OccupationRelation.objects.bulk_update(changed, ["kind"])
+    stale = [r.pk for key, r in current.items() if key not in wanted]
+    if stale:
+        OccupationRelation.objects.filter(pk__in=stale).delete()
+
+
 def load_taxonomy(path: Path | None = None) -> dict[str, int]:
     """Upsert the taxonomy file (default: data/taxonomy.yaml) and return counts of what it holds.
 
@@ -403,11 +452,13 @@ def load_taxonomy(path: Path | None = None) -> dict[str, int]:
             entry.values["occupation_id"] = occupation_ids[occupation] if occupation else None
         _upsert(CertificateType, taxonomy.certificate_types, counter)
         _sync_links(taxonomy, skill_ids, occupation_ids)
+        _sync_relations(taxonomy, occupation_ids)
     return {
         "occupations": len(taxonomy.occupations),
         "skills": len(taxonomy.skills),
         "synonyms": taxonomy.synonym_count,
         "certificate_types": len(taxonomy.certificate_types),
+        "occupation_relations": len(taxonomy.relations),
         "created": counter.created,
         "updated": counter.updated,
     }

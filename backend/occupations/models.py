@@ -95,3 +95,25 @@ class CertificateType(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OccupationRelation(models.Model):
+    """Two occupations a counsellor would offer in place of one another: the usual next step of a
+    trade (厨房帮工 → 中式烹调师) or a neighbouring one (育婴员 ↔ 保育师). Matching reads both ways;
+    occupations of one family (category) or sharing skills are related without a row here."""
+
+    class Kind(models.TextChoices):
+        NEXT_STEP = "next_step", "常见的下一步"
+        NEIGHBOUR = "neighbour", "相近工种"
+
+    source = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="relations_out")
+    target = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField("关系", max_length=16, choices=Kind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "target"], name="occupation_relation_once")]
+        verbose_name = "相关职业"
+        verbose_name_plural = "相关职业"
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target} ({self.get_kind_display()})"

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from backend.occupations.loader import load_taxonomy
-from backend.occupations.models import CertificateType, Occupation, Skill
+from backend.occupations.models import CertificateType, Occupation, OccupationRelation, Skill
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,7 @@ def test_small_file_upserts_by_slug_and_keeps_removed_entries(tmp_path):
         "skills": 3,
         "synonyms": 3,
         "certificate_types": 1,
+        "occupation_relations": 0,
         "created": 6,
         "updated": 0,
     }
@@ -196,3 +197,44 @@ def test_management_command(tmp_path):
     assert Occupation.objects.filter(slug="test-basket-maker").exists()
     with pytest.raises(CommandError, match="duplicate skill name"):
         call_command("load_taxonomy", "--path", str(_write(tmp_path, SMALL.replace("测试染篮", "测试编篮"))))
+
+
+def test_occupation_relations_are_loaded_exactly_as_the_file_says(tmp_path):
+    related = SMALL + "occupation_relations:\n  - [test-basket-maker, test-basket-seller, next_step]\n"
+    assert load_taxonomy(_write(tmp_path, related))["occupation_relations"] == 1
+    relation = OccupationRelation.objects.get(source__slug="test-basket-maker")
+    assert (relation.target.slug, relation.kind) == ("test-basket-seller", "next_step")
+    load_taxonomy(_write(tmp_path, SMALL))  # the file no longer relates them
+    assert not OccupationRelation.objects.filter(source__slug="test-basket-maker").exists()
+
+
+def test_shipped_relations_join_what_a_counsellor_joins():
+    pairs = {
+        (r.source.slug, r.target.slug) for r in OccupationRelation.objects.select_related("source", "target")
+    }
+    assert ("kitchen-helper", "chinese-cook") in pairs
+    assert ("infant-carer", "childcare-worker") in pairs
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("[test-basket-maker, test-basket-maker, neighbour]", "itself"),
+        ("[test-basket-maker, no-such-occupation, neighbour]", "unknown occupation slug"),
+        ("[test-basket-maker, test-basket-seller, cousin]", "is not one of"),
+        ("test-basket-maker", "expected \\[from occupation slug"),
+    ],
+)
+def test_bad_relations_are_refused_with_where_and_why(tmp_path, line, message):
+    text = SMALL + f"occupation_relations:\n  - {line}\n"
+    with pytest.raises(ValueError, match=message):
+        load_taxonomy(_write(tmp_path, text))
+
+
+def test_a_pair_related_twice_is_refused(tmp_path):
+    text = SMALL + (
+        "occupation_relations:\n  - [test-basket-maker, test-basket-seller, neighbour]\n"
+        "  - [test-basket-seller, test-basket-maker, next_step]\n"
+    )
+    with pytest.raises(ValueError, match="related twice"):
+        load_taxonomy(_write(tmp_path, text))
