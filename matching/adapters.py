@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from backend.jobs.models import Posting
-from backend.occupations.models import CertificateType, Occupation, Skill
+from backend.occupations.models import CertificateType, Occupation, OccupationRelation, Skill
 from backend.regions.models import Division
 from backend.workers.models import WorkerCertificate, WorkerProfile, WorkerSkill
 from matching.core.types import ItemData, Place, SkillHeld, TaxonomyData, WorkerData
@@ -317,6 +317,14 @@ def taxonomy_data() -> TaxonomyData:
     certificates = {pk: (name, has_levels) for pk, name, has_levels in CertificateType.objects.values_list(
         "pk", "name", "has_levels"
     )}  # fmt: skip
+    relations: dict[int, list[int]] = defaultdict(list)
+    for source, target in OccupationRelation.objects.order_by("pk").values_list("source_id", "target_id"):
+        relations[source].append(target)
+        relations[target].append(source)
     return TaxonomyData(
-        skills=skill_names, occupations=occupations, certificates=certificates, families=families
+        skills=skill_names,
+        occupations=occupations,
+        certificates=certificates,
+        families=families,
+        relations={k: tuple(v) for k, v in relations.items()},
     )

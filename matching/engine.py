@@ -32,7 +32,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from backend.jobs.models import Posting
-from backend.occupations.models import CertificateType, Occupation, Skill
+from backend.occupations.models import CertificateType, Occupation, OccupationRelation, Skill
 from matching.core.catalogue import Catalogue
 from matching.core.rankers import BaselineRanker, LearnedRanker
 from training.models import Program, Session
@@ -109,6 +109,7 @@ def catalogue_version() -> str:
         Posting.preferred_skills.through,
         Program.skills.through,
         Skill.occupations.through,
+        OccupationRelation,
     ):
         agg = through.objects.aggregate(n=Count("pk"), m=Max("pk"))
         parts.append((through.__name__, agg["n"], agg["m"]))

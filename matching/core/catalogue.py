@@ -330,12 +330,18 @@ class Catalogue:
 
     def _related_occupations(self, taxonomy: TaxonomyData) -> np.ndarray:
         """O × O bool: occupations a counsellor would offer in place of one another — the same
-        family (taxonomy category), or sharing RELATED_SHARED_SKILLS or more skills."""
+        family (taxonomy category), sharing RELATED_SHARED_SKILLS or more skills, or related in the
+        taxonomy (usual next step, neighbouring trade; both ways)."""
         shared = (self.occ_skills @ self.occ_skills.T).toarray()
         related = shared >= RELATED_SHARED_SKILLS
         family = np.array([taxonomy.families.get(int(o), "") for o in self.occupation_ids], dtype=object)
         known = family != ""
         related |= (family[:, None] == family[None, :]) & known[:, None] & known[None, :]
+        oi = self.occupation_index
+        for source, targets in taxonomy.relations.items():
+            for target in targets:
+                if source in oi and target in oi:
+                    related[oi[source], oi[target]] = related[oi[target], oi[source]] = True
         np.fill_diagonal(related, False)
         return related
 

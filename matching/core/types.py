@@ -125,6 +125,8 @@ class TaxonomyData:
     occupations: Mapping[int, tuple[str, tuple[int, ...]]]  # id -> (name, skill ids)
     certificates: Mapping[int, tuple[str, bool]]  # id -> (name, has_levels)
     families: Mapping[int, str] = field(default_factory=dict)  # occupation id -> family (category)
+    # Typed relations (next step, neighbouring trade), both ways: occupation id -> related ids.
+    relations: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
 
     def skill_name(self, skill_id: int) -> str:
         return self.skills.get(skill_id, f"技能{skill_id}")
