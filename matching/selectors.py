@@ -160,3 +160,38 @@ def model_version_list(*, user: Any) -> QuerySet[ModelVersion]:
     if not can_see_model_versions(user):
         return ModelVersion.objects.none()
     return ModelVersion.objects.order_by("-is_active", "-created_at", "-id")
+
+
+# --- what a worker's list is drawn from ----------------------------------------------------------
+
+
+def reach_of(worker: WorkerProfile) -> dict[str, Any]:
+    """How far the worker's items may lie, in the engine's terms (matching.core.workers): from
+    where they live (and places they chose), within their own limit; 不愿去外地 without one means
+    LOCAL_REACH_KM; a worker who would relocate is matched anywhere."""
+    from matching.core.workers import LOCAL_REACH_KM
+
+    place = worker.current_division.name if worker.current_division_id else ""
+    if worker.willing_to_relocate:
+        return {"place": place, "km": worker.max_commute_km, "anywhere": True, "default": False}
+    km = worker.max_commute_km if worker.max_commute_km is not None else int(LOCAL_REACH_KM)
+    return {"place": place, "km": km, "anywhere": False, "default": worker.max_commute_km is None}
+
+
+def related_occupation_names(worker: WorkerProfile, limit: int = 5) -> list[str]:
+    """Occupations close to the ones the worker wants (the taxonomy's relations both ways, then the
+    same family), to offer when nothing of theirs is near."""
+    from backend.occupations.models import Occupation, OccupationRelation
+
+    wanted = list(worker.desired_occupations.values_list("pk", "category"))
+    ids = {pk for pk, _ in wanted}
+    related: dict[int, None] = {}
+    for source, target in OccupationRelation.objects.filter(source__in=ids).values_list("source", "target"):
+        related.setdefault(target, None)
+    for source, target in OccupationRelation.objects.filter(target__in=ids).values_list("source", "target"):
+        related.setdefault(source, None)
+    families = {category for _, category in wanted if category}
+    for pk in Occupation.objects.filter(category__in=families).order_by("name").values_list("pk", flat=True):
+        related.setdefault(pk, None)
+    names = dict(Occupation.objects.filter(pk__in=related).values_list("pk", "name"))
+    return [names[pk] for pk in related if pk not in ids and pk in names][:limit]

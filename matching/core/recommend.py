@@ -69,7 +69,9 @@ def recommend_block(
     scores = ranker.score(X) if len(X) else np.zeros(0)
     judged = rules.judge(block, cat, owners, items, X, details)
     groups, cap = (cat.employer_ids, rules.MAX_PER_EMPLOYER) if kind == "job" else (cat.program_ids, 1)
-    top_rows, ends, dropped = rules.select(owners, items, scores, judged, groups, cap, k, block.size)
+    top_rows, ends, dropped = rules.select(
+        owners, items, scores, judged, groups, cap, k, block.size, demote=kind == "job"
+    )
     top_owner = owners[top_rows]
     top_items = items[top_rows]
     top_X = X[top_rows]

@@ -138,17 +138,25 @@ def select(
     cap: int,
     k: int,
     n_workers: int,
+    *,
+    demote: bool = False,
 ) -> tuple[np.ndarray, list[int], dict[int, list[int]]]:
     """Each worker's k best allowed pairs in the rules' order (tier, full fits first, score, item),
-    at most `cap` per group (employer or program; a negative group is never capped). Returns the
-    pair indices, where each worker's part ends, and for a kept pair the pairs its group dropped
-    (other sessions of a program)."""
+    at most `cap` per group (employer or program; a negative group is never capped): beyond the
+    cap a pair is dropped, or with `demote` moved after every pair within it (a third posting of
+    one employer still shows, after the others). Returns the pair indices, where each worker's
+    part ends, and for a kept pair the pairs its group dropped (other sessions of a program)."""
     order = np.lexsort((items, -scores, rules.misses > 0, rules.tier, owners))
     order = order[rules.allowed[order]]
     g = groups[items[order]]
     capped = g >= 0
     seen = _occurrence(owners[order].astype(np.int64) * _GROUP_SHIFT + np.where(capped, g, 0))
-    kept_mask = ~capped | (seen < cap)
+    within = ~capped | (seen < cap)
+    if demote:
+        order = order[np.lexsort((np.arange(len(order)), ~within, owners[order]))]
+        kept_mask = np.ones(len(order), dtype=bool)
+    else:
+        kept_mask = within
     kept = order[kept_mask]
     top_rows = kept[_occurrence(owners[kept].astype(np.int64)) < k]
     counts = np.bincount(owners[top_rows], minlength=n_workers)

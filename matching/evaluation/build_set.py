@@ -708,8 +708,10 @@ class WorkerBuilder:
 # Judging: the counsellor's rules, over the records' attributes
 # ============================================================================================
 NEAR, STRETCH, FAR = "near", "stretch", "far"
-UNSTATED_COMMUTE_KM = 50.0  # no limit stated: the county and its neighbours are "near"
-STRETCH_KM = 100.0  # …and up to this far is a stretch for someone who would not move
+# No limit stated: the county and its neighbours are "near" — for a worker who would not move, the
+# whole of their reach (the product's rule: 不愿去外地 rules out the rest).
+UNSTATED_COMMUTE_KM = 60.0
+STRETCH_KM = 100.0  # a course this far is a stretch for a worker willing to move
 WAGE_TOLERANCE = 0.8  # a top wage down to 80% of the floor is one shortfall; lower, two
 
 
@@ -847,12 +849,11 @@ def reach(worker: WorkerView, item: ItemView) -> tuple[str, float]:
     """NEAR, STRETCH or FAR, and the distance (km) from the nearest place the worker named
     (where they live, their preferred divisions, home for a worker who wants to work near home).
 
-    A job: within the commute limit is near; beyond it a stretch for a worker willing to move,
-    out of reach for one who is not. Without a limit: up to 50 km near, up to 100 km (or anywhere,
-    for a worker willing to move) a stretch, farther out of reach.
-    A course is attended from where one lives: online is near; within the limit (50 km without
-    one) near; beyond it, up to 100 km, a stretch for a worker willing to move or with no limit
-    stated; farther out of reach, whatever the worker would do for a job."""
+    A job: within the commute limit (60 km without one) is near; beyond it a stretch for a worker
+    willing to move, out of reach for one who is not.
+    A course is attended from where one lives: online is near; within the limit (60 km without
+    one) near; beyond it, up to 100 km, a stretch for a worker willing to move; farther out of
+    reach, whatever the worker would do for a job."""
     if item.online:
         return NEAR, 0.0
     km = min(haversine_km(*place, *item.place) for place in worker.places)
@@ -860,9 +861,9 @@ def reach(worker: WorkerView, item: ItemView) -> tuple[str, float]:
     if km <= (UNSTATED_COMMUTE_KM if limit is None else limit):
         return NEAR, km
     if item.kind == "training":
-        stretch = km <= STRETCH_KM and (worker.willing_to_relocate or limit is None)
+        stretch = km <= STRETCH_KM and worker.willing_to_relocate
     else:
-        stretch = worker.willing_to_relocate or (limit is None and km <= STRETCH_KM)
+        stretch = worker.willing_to_relocate
     return (STRETCH if stretch else FAR), km
 
 
@@ -953,8 +954,9 @@ def training_value(ref: Reference, worker: WorkerView, course: ItemView) -> tupl
     up (五级 → 四级), or teaches two or more skills of the trade the worker lacks;
     2: awards a certificate of less weight (a special-ability one, a first certificate at 四级),
     or teaches one new skill;
-    1: nothing new, a refresher; so is any course awarding a certificate the worker already holds
-    at that level or higher (its skills are what the certificate already vouches for).
+    1: nothing new, a refresher;
+    0: a course awarding a certificate the worker already holds at that level or higher (the
+    product never offers a level already held).
     A level two steps up (or 三级 and above with no certificate yet) is one the worker cannot
     enrol in yet: at most 1. At most 2 while
     the worker lacks the licence jobs of the trade ask for and the course does not award it: that
@@ -962,7 +964,7 @@ def training_value(ref: Reference, worker: WorkerView, course: ItemView) -> tupl
     cert = course.certificate
     award = _award_value(ref, worker, cert, course.level)
     if award.already:
-        return 1, [f"already holds {cert}"]
+        return 0, [f"already holds {cert}"]
     strong, weak, penalty = list(award.strong), list(award.weak), award.penalty
     trade = frozenset().union(*(ref.occ_skills[o] for o in worker.desired if o in ref.occ_skills))
     new = (course.skills & trade) - worker.skills

@@ -88,6 +88,18 @@ class Report:
         return {"ndcg@10": mean("ndcg@10"), "recall@10": mean("recall@10"), "mrr": mean("mrr"),
                 "workers": len(self.workers)}  # fmt: skip
 
+    def by_kind(self) -> dict[str, dict[str, Any]]:
+        """The same means over the workers judged on each kind, kind by kind."""
+        out: dict[str, dict[str, Any]] = {}
+        for kind in ("job", "training"):
+            rows = [w.by_kind[kind] for w in self.workers if kind in w.by_kind]
+            if rows:
+                out[kind] = {
+                    m: round(float(np.mean([r[m] for r in rows])), 4) for m in ("ndcg@10", "recall@10", "mrr")
+                }
+                out[kind]["workers"] = len(rows)
+        return out
+
 
 # --- reading the set ---------------------------------------------------------------------------
 def load_set(path: Path | str) -> LabelledSet:

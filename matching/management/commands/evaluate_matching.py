@@ -78,5 +78,7 @@ class Command(BaseCommand):
                 for kind, m in w.by_kind.items()
             )
             err.write(f"{w.worker}  {kinds}")
+        for kind, figures in report.by_kind().items():
+            err.write(f"{kind}: {json.dumps(figures, ensure_ascii=False)}")
         if report.unmatchable:
             err.write(f"judged relevant but not in the catalogue (closed/expired?): {report.unmatchable}")

@@ -125,12 +125,13 @@ def test_one_entry_per_program_with_its_other_dates():
     assert sorted([first.item_id, *first.other_sessions]) == [1, 2, 3]
 
 
-def test_no_employer_takes_more_than_two_places():
+def test_no_employer_takes_more_than_two_places_while_others_have_jobs():
     items = [job(i, employer_id=1) for i in range(1, 6)] + [job(i, employer_id=2) for i in range(6, 8)]
     recs = _jobs(items, worker(), k=10)
-    employers = [1 if r.item_id < 6 else 2 for r in recs]
+    employers = [1 if r.item_id < 6 else 2 for r in recs][:4]
     assert employers.count(1) == 2
     assert employers.count(2) == 2
+    assert len(recs) == 7  # the employer's other postings follow, they are not hidden
     unknown = [job(i) for i in range(1, 6)]  # no employer known: not capped
     assert len(_jobs(unknown, worker(), k=10)) == 5
 

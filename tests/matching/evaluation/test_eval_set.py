@@ -216,7 +216,9 @@ def test_reach_near_stretch_far():
     assert reach(welder(), job())[0] == NEAR
     assert reach(welder(), job(place=YINGDE))[0] == FAR  # 66 km, limit 30, won't move
     assert reach(welder(willing_to_relocate=True), job(place=YINGDE))[0] == STRETCH
-    assert reach(welder(max_commute_km=None), job(place=YINGDE))[0] == STRETCH  # 50-100 km
+    # 不愿去外地 without a limit: the county and its neighbours (60 km); 66 km is out of reach.
+    assert reach(welder(max_commute_km=None), job(place=YINGDE))[0] == FAR
+    assert reach(welder(max_commute_km=None, willing_to_relocate=True), job(place=YINGDE))[0] == STRETCH
     assert reach(welder(max_commute_km=None), job(place=(25.13, 113.35)))[0] == FAR  # 乐昌, 162 km
     assert reach(welder(), course(online=True, place=YINGDE))[0] == NEAR
     # a course is attended from home: beyond 100 km it is out of reach even for a worker who'd move
@@ -255,13 +257,13 @@ def test_courses_graded_by_what_they_give():
     no_licence = welder(certificates={})
     licence_course = course(certificate="op-welding", level=None, skills=frozenset({"smaw"}))
     assert judge_training(REF, no_licence, licence_course).grade == 3  # the missing 焊工证
-    assert judge_training(REF, welder(), licence_course).grade == 1  # already holds it
+    assert judge_training(REF, welder(), licence_course).grade == 0  # already holds it: never offered
     assert judge_training(REF, no_licence, course()).grade == 2  # useful, but the licence comes first
     assert judge_training(REF, welder(), course()).grade == 3  # first level certificate, new skills
     holds_5 = welder(certificates={"op-welding": None, "level-welder": 5})
     assert judge_training(REF, holds_5, course(level=4)).grade == 3  # the next level
     assert judge_training(REF, holds_5, course(level=3)).grade == 1  # skips a level
-    assert judge_training(REF, holds_5, course(level=5)).grade == 1  # already holds it
+    assert judge_training(REF, holds_5, course(level=5)).grade == 0  # already holds it
     assert judge_training(REF, welder(), course(place=YINGDE)).grade == 0  # out of reach
     assert judge_training(REF, welder(), course(place=YINGDE, online=True)).grade == 3  # online
 
