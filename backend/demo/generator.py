@@ -146,8 +146,13 @@ class _WorkerExtra:
     age: int
     birth: dt.date
     current: Place
-    preferred: list[Place]
+    preferred: list[str]  # division codes: Guangdong cities, as the wizard offers them
     demo: bool
+
+
+def _city_code(place: Place) -> str:
+    """The division code of the place's city (441881 英德市 -> 441800 清远市; 东莞 is its own)."""
+    return place.prefecture_code + "00"
 
 
 def _chunks(total: int, size: int) -> Iterable[range]:
@@ -754,7 +759,7 @@ class DemoSeeder:
         current = hukou if demo_login else self._current_place(rng, province, hukou)
         away = current.code != hukou.code
         near_home = (not away and rng.random() < 0.6) or (away and rng.random() < 0.12)
-        preferred = self._preferred_places(rng, current, hukou, near_home)
+        preferred = self._preferred_cities(rng, current)
         education = self._education(rng, age)
         wage_floor = self._wage_floor(rng, primary, current)
         lodging = rng.random() < (0.7 if away else 0.25)
@@ -827,20 +832,14 @@ class DemoSeeder:
             return cat.partner_dest[province].pick(rng)
         return hukou
 
-    def _preferred_places(
-        self, rng: random.Random, current: Place, hukou: Place, near_home: bool
-    ) -> list[Place]:
-        """Where they would work: where they live (in Guangdong), home if near home, and sometimes
-        one more place (in Guangdong: near where they live)."""
-        in_guangdong = current.province == "44"
-        preferred = [current] if in_guangdong else []
-        if near_home and hukou not in preferred:
-            preferred.append(hukou)
-        if not in_guangdong or rng.random() < 0.4:
-            extra = self.near(rng, current, 0.0) if in_guangdong else self.cat.employer_places.pick(rng)
-            if extra not in preferred:
-                preferred.append(extra)
-        return preferred
+    def _preferred_cities(self, rng: random.Random, current: Place) -> list[str]:
+        """Where they would like to work, as the wizard asks it: Guangdong cities (地级市), never a
+        county the wizard does not list. Where they live and home (for a worker who wants to work
+        near home) count already; so some name nothing, some their own city, and a worker from
+        outside Guangdong a city with employers."""
+        if current.province == "44":
+            return [_city_code(current)] if rng.random() < 0.4 else []
+        return [_city_code(self.cat.employer_places.pick(rng))]
 
     def _wage_floor(self, rng: random.Random, primary: Occ, current: Place) -> int | None:
         """About the bottom of the occupation's band where they live (to 500 yuan); a third name none."""
@@ -878,7 +877,7 @@ class DemoSeeder:
             certs = self._held_certificates(rng, primary, extra.birth)
             desired = self._desired_occupations(rng, occupations)
             desired_pairs += [(profile.pk, occ_id) for occ_id in desired]
-            preferred_pairs += [(profile.pk, place.code) for place in extra.preferred]
+            preferred_pairs += [(profile.pk, code) for code in extra.preferred]
             enrolments += self._enrolments_for(rng, profile, desired, extra.current, held, certs, extra.demo)
             applications += self._applications_for(rng, profile, desired, extra.current, extra.demo)
             skills += [(profile.pk, skill, years, level) for skill, (years, level) in held.items()]

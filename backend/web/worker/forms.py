@@ -137,7 +137,18 @@ class PlaceForm(StepForm):
         super().__init__(*args, **kwargs)
         self.current = DivisionPicker(self, "current", label=_("现在住在哪里"), required=True)
         self.hukou = DivisionPicker(self, "hukou", label=_("户口所在地(可不填)"), required=False)
-        self.fields["preferred_divisions"].choices = sel.preferred_city_choices()  # type: ignore[attr-defined]
+        self.fields["preferred_divisions"].choices = sel.preferred_city_choices(  # type: ignore[attr-defined]
+            self._chosen_places()
+        )
+
+    def _chosen_places(self) -> list[str]:
+        """The codes typed in (bound) or saved (initial): each must be a listed choice."""
+        if self.is_bound:
+            raw = self.data.getlist("preferred_divisions") if hasattr(self.data, "getlist") else []
+        else:
+            value = self.initial.get("preferred_divisions") or []
+            raw = value if isinstance(value, list) else [value]
+        return [str(code) for code in raw]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -31,9 +31,17 @@ def division_choices(*, parent: str | None) -> list[tuple[str, str]]:
     return list(qs.values_list("code", "name"))
 
 
-def preferred_city_choices() -> list[tuple[str, str]]:
-    """Guangdong's cities: where the platform's jobs are; a short list of checkboxes on a phone."""
-    return division_choices(parent=GUANGDONG)
+def preferred_city_choices(chosen: list[str] | None = None) -> list[tuple[str, str]]:
+    """Guangdong's cities: where the platform's jobs are; a short list of checkboxes on a phone.
+    Places already chosen at another level (a county, a city elsewhere: from the window or an
+    import) are listed too, under their full name, so the worker sees them and can untick them."""
+    cities = division_choices(parent=GUANGDONG)
+    listed = {code for code, _ in cities}
+    others = [c for c in dict.fromkeys(chosen or ()) if c not in listed and c.isdigit() and len(c) == 6]
+    if not others:
+        return cities
+    rows = Division.objects.filter(code__in=others).select_related("parent").order_by("code")
+    return cities + [(d.code, f"{d.parent.name}{d.name}" if d.parent_id else d.name) for d in rows]
 
 
 def taxonomy_match(search: Any, text: str) -> tuple[Any, list[str]]:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.jobs.models import Application
 from backend.jobs.services import application_update
-from matching.selectors import my_suggestions
+from matching.selectors import my_suggestions, reach_of, related_occupation_names
 from matching.services.recommend import recommendations_for_worker
 from training.models import Enrolment
 from training.services import enrolment_set_status
@@ -52,7 +52,10 @@ def me_recommendations(request: HttpRequest) -> HttpResponse:
         "tab": tab,
         "results": present.results(recs.results),
         "suggestions": present.suggestions(my_suggestions(user=request.user)),
+        "reach": reach_of(profile),
     }
+    if len(context["results"]) < 10:  # a short list: say what else there is, never fill it
+        context["related"] = related_occupation_names(profile)
     return render(request, "web/worker/recommendations.html", context)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -198,6 +200,19 @@ def test_editing_shows_the_saved_profile_with_the_id_number_masked(worker_client
     assert whole not in worker_client.get("/me/profile/").content.decode()
 
 
+def test_a_county_chosen_at_the_window_is_shown_in_step_2_and_can_be_removed(worker_client, worker):
+    """The wizard offers Guangdong's cities; a county set elsewhere (at the window, by an import) is
+    listed too, ticked, under its full name, so the worker sees where they are matched from."""
+    profile = worker.worker_profile
+    profile.preferred_divisions.set(["441882"])  # 连州市, a county
+    html = worker_client.get("/me/profile/?step=2").content.decode()
+    assert "清远市连州市" in html
+    assert re.search(r'<input type="checkbox" name="preferred_divisions" value="441882"[^>]* checked>', html)
+    steps = (STEP1, {**STEP2, "preferred_divisions": []}, STEP3, STEP4)
+    complete(worker_client, steps=steps)
+    assert not profile.preferred_divisions.exists()
+
+
 # --- at the window ---------------------------------------------------------------------------
 
 
@@ -256,6 +271,21 @@ def test_recommendations_explain_and_offer_training_pathways(worker_client, work
     assert f'href="/courses/{program.pk}/"' in html  # the pathway closing the gap
     training = worker_client.get("/me/recommendations/?tab=training").content.decode()
     assert "氩弧焊培训" in training
+
+
+def test_no_filler_the_page_says_what_it_understood_and_what_else_there_is(worker_client, worker):
+    """A welder in 英德 who will not move: a 厨师 job next door is not offered to fill the page."""
+    profile = worker.worker_profile
+    profile.desired_occupations.set([f.occupation("焊工")])
+    profile.willing_to_relocate, profile.max_commute_km = False, None
+    profile.save()
+    f.PostingFactory(title="厨房帮工", occupation=f.occupation("厨房帮工"))
+    html = worker_client.get("/me/recommendations/").content.decode()
+    assert "厨房帮工" not in html
+    assert "附近暂无对口岗位" in html
+    assert "只推荐离英德市 60 公里内" in html
+    assert 'href="?tab=training"' in html
+    assert "相近的工作也可以考虑" in html and "钳工" in html  # 焊工 ↔ 钳工 in the taxonomy
 
 
 def test_my_activity_lists_and_withdraws(worker_client, worker):
