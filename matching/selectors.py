@@ -186,9 +186,9 @@ def related_occupation_names(worker: WorkerProfile, limit: int = 5) -> list[str]
     wanted = list(worker.desired_occupations.values_list("pk", "category"))
     ids = {pk for pk, _ in wanted}
     related: dict[int, None] = {}
-    for source, target in OccupationRelation.objects.filter(source__in=ids).values_list("source", "target"):
+    for target in OccupationRelation.objects.filter(source__in=ids).values_list("target", flat=True):
         related.setdefault(target, None)
-    for source, target in OccupationRelation.objects.filter(target__in=ids).values_list("source", "target"):
+    for source in OccupationRelation.objects.filter(target__in=ids).values_list("source", flat=True):
         related.setdefault(source, None)
     families = {category for _, category in wanted if category}
     for pk in Occupation.objects.filter(category__in=families).order_by("name").values_list("pk", flat=True):

@@ -41,7 +41,7 @@ def preferred_city_choices(chosen: list[str] | None = None) -> list[tuple[str, s
     if not others:
         return cities
     rows = Division.objects.filter(code__in=others).select_related("parent").order_by("code")
-    return cities + [(d.code, f"{d.parent.name}{d.name}" if d.parent_id else d.name) for d in rows]
+    return cities + [(d.code, f"{d.parent.name}{d.name}" if d.parent else d.name) for d in rows]
 
 
 def taxonomy_match(search: Any, text: str) -> tuple[Any, list[str]]:

@@ -47,14 +47,15 @@ def me_recommendations(request: HttpRequest) -> HttpResponse:
         return redirect("me-profile")
     tab = "training" if request.GET.get("tab") == "training" else "job"
     recs = recommendations_for_worker(actor=request.user, worker=profile, kind=tab, k=20)
-    context = {
+    results = present.results(recs.results)
+    context: dict[str, Any] = {
         "profile": profile,
         "tab": tab,
-        "results": present.results(recs.results),
+        "results": results,
         "suggestions": present.suggestions(my_suggestions(user=request.user)),
         "reach": reach_of(profile),
     }
-    if len(context["results"]) < 10:  # a short list: say what else there is, never fill it
+    if len(results) < 10:  # a short list: say what else there is, never fill it
         context["related"] = related_occupation_names(profile)
     return render(request, "web/worker/recommendations.html", context)
 
