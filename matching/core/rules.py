@@ -141,12 +141,13 @@ def select(
     *,
     demote: bool = False,
 ) -> tuple[np.ndarray, list[int], dict[int, list[int]]]:
-    """Each worker's k best allowed pairs in the rules' order (tier, full fits first, score, item),
+    """Each worker's k best allowed pairs in the rules' order (tier, full fits first then fewer
+    near misses, score, item),
     at most `cap` per group (employer or program; a negative group is never capped): beyond the
     cap a pair is dropped, or with `demote` moved after every pair within it (a third posting of
     one employer still shows, after the others). Returns the pair indices, where each worker's
     part ends, and for a kept pair the pairs its group dropped (other sessions of a program)."""
-    order = np.lexsort((items, -scores, rules.misses > 0, rules.tier, owners))
+    order = np.lexsort((items, -scores, _popcount(rules.misses), rules.tier, owners))
     order = order[rules.allowed[order]]
     g = groups[items[order]]
     capped = g >= 0
@@ -162,6 +163,14 @@ def select(
     counts = np.bincount(owners[top_rows], minlength=n_workers)
     ends = np.cumsum(counts).tolist()
     return top_rows, ends, _dropped_by_group(order, kept_mask, owners, g, top_rows, items, groups)
+
+
+def _popcount(masks: np.ndarray) -> np.ndarray:
+    """How many near misses each pair has: one shortfall ranks above two."""
+    bits = np.zeros(len(masks), dtype=np.int8)
+    for i in range(len(NEAR_MISSES)):
+        bits += (masks >> i) & 1
+    return bits
 
 
 def _occurrence(keys: np.ndarray) -> np.ndarray:

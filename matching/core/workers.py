@@ -25,6 +25,9 @@ FAR_FROM_VENUE_KM = 50.0  # without a commute limit: no offline venue this close
 # around where they live and the places they chose (neighbouring county seats in 粤北 lie 40-60 km
 # apart).
 LOCAL_REACH_KM = 60.0
+# A course is attended from where one lives: even a worker who would move for a job is offered
+# offline courses only this far (or their own limit, if larger).
+COURSE_REACH_KM = 100.0
 # Families whose occupations a worker who wants to start a business wants (马兰花 courses, 创业者).
 STARTUP_FAMILIES = frozenset({"创业", "创业培训"})
 HELD_NO_LEVEL = 9  # cert_level table: held, level not stated (or the certificate has no levels)
@@ -86,7 +89,7 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
     """`kind="job"` skips the "far from any venue" check (it only concerns trainings)."""
     cat = catalogue
     held, years, gap, desired, cert_level = _profile_tables(workers, cat)
-    place_units, reach_units, home, limits = _place_arrays(workers)
+    place_units, reach_units, home, limits = _place_arrays(workers, kind)
     intent, has_intent = _intent_table(workers, cat, held, desired)
     max_chord2 = np.where(
         np.isinf(limits), np.inf, km_to_chord(np.where(np.isinf(limits), 0, limits)) ** 2
@@ -169,7 +172,9 @@ def _profile_tables(
     return held, years, gap, desired, cert_level
 
 
-def _place_arrays(workers: Sequence[WorkerData]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _place_arrays(
+    workers: Sequence[WorkerData], kind: Kind | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Unit vectors of the places (current, preferred), the reach (places + hukou for a worker who
     wants work near home) and home; the commute limit in km (inf: none or relocating)."""
     places = [[w.current, *w.preferred] for w in workers]
@@ -180,14 +185,17 @@ def _place_arrays(workers: Sequence[WorkerData]) -> tuple[np.ndarray, np.ndarray
     place_units = _units(places, width)
     reach_units = _units(reach, width)
     home = _units([[w.hukou if w.wants_work_near_home else None] for w in workers], 1)[:, 0, :]
-    limits = np.array([_limit_km(w) for w in workers], dtype=np.float64)
+    limits = np.array([_limit_km(w, kind) for w in workers], dtype=np.float64)
     return place_units, reach_units, home, limits
 
 
-def _limit_km(w: WorkerData) -> float:
+def _limit_km(w: WorkerData, kind: Kind | None = None) -> float:
     """How far from their places the worker's items may lie: anywhere for a worker who would
-    relocate, their own limit, or LOCAL_REACH_KM for 不愿去外地 without a limit."""
+    relocate (courses: COURSE_REACH_KM or their limit), their own limit, or LOCAL_REACH_KM for
+    不愿去外地 without a limit."""
     if w.willing_to_relocate:
+        if kind == "training":
+            return max(COURSE_REACH_KM, float(w.max_commute_km or 0))
         return np.inf
     return LOCAL_REACH_KM if w.max_commute_km is None else float(w.max_commute_km)
 

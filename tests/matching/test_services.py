@@ -56,9 +56,10 @@ def test_a_job_the_worker_does_not_yet_qualify_for_comes_with_a_training_pathway
 
 def test_live_training_recommendations_are_sessions_with_reasons():
     world = build_world()
-    # worker_b lives in 乐昌, ~130 km from the 英德 venues: within reach only if they would move.
-    world.workers["worker_b"].willing_to_relocate = True
-    world.workers["worker_b"].save(update_fields=["willing_to_relocate"])
+    # worker_b lives in 乐昌, ~130 km from the 英德 venues: a course is attended from home, so
+    # within reach only for someone who would travel that far.
+    world.workers["worker_b"].max_commute_km = 150
+    world.workers["worker_b"].save(update_fields=["max_commute_km"])
     result = recommend.recommendations_for_worker(
         actor=world.user("admin"), worker=world.workers["worker_b"], kind="training", k=5
     )

@@ -14,7 +14,7 @@ from matching.core import Catalogue, generate
 from matching.core import catalogue as catalogue_module
 from matching.core.candidates import PROXIMITY_WEIGHT, WAGE_NEAR_MISS_SHARE, generate_block
 from matching.core.types import Place
-from matching.core.workers import LOCAL_REACH_KM, prepare
+from matching.core.workers import COURSE_REACH_KM, LOCAL_REACH_KM, prepare
 
 from .helpers import (
     GUANGZHOU,
@@ -57,6 +57,8 @@ def brute_force(worker, catalogue, kind):
     if worker.wants_work_near_home and worker.hukou:
         places.append(worker.hukou)
     limit = None if worker.willing_to_relocate else (worker.max_commute_km or LOCAL_REACH_KM)
+    if worker.willing_to_relocate and kind == "training":  # a course is attended from home
+        limit = max(COURSE_REACH_KM, worker.max_commute_km or 0)
     ok = np.ones(hi - lo, dtype=bool)
     for r in range(lo, hi):
         lat, lng = catalogue.lat[r], catalogue.lng[r]

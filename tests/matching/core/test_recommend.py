@@ -38,7 +38,7 @@ def test_results_are_ranked_explained_and_of_the_kind(catalogue, kind):
         assert len(recs) <= 7
         assert [r.rank for r in recs] == list(range(1, len(recs) + 1))
         # The counsellor's order: tier (intent first), full fits before near misses, then score.
-        keys = [(TIERS.index(r.explanation.tier), bool(r.explanation.near_misses), -r.score) for r in recs]
+        keys = [(TIERS.index(r.explanation.tier), len(r.explanation.near_misses), -r.score) for r in recs]
         assert keys == sorted(keys)
         assert all(r.explanation.fit for r in recs)
         assert all(r.kind == kind and r.explanation.summary.endswith("。") for r in recs)
