@@ -115,6 +115,13 @@ class WageBand:
     daily_rate: tuple[int, int] = (150, 250)
 
 
+# Occupations of the taxonomy that are courses or self-employment, never a posting's occupation
+# (a garment factory "hiring" 网络创业培训 is not a job).
+NOT_A_JOB = frozenset(
+    {"entrepreneur", "syb-training", "gyb-training", "iyb-training", "online-startup-training"}
+)
+
+
 @dataclass
 class Occ:
     id: int
@@ -415,7 +422,7 @@ class Catalogue:
             pairs = []
             for i, occ in enumerate(self.occupations):
                 position = _match(keywords, occ.text)
-                if position is not None and occ.skills:
+                if position is not None and occ.skills and occ.slug not in NOT_A_JOB:
                     pairs.append((i, float(len(keywords) - position)))
             if not pairs:
                 continue  # the taxonomy has no occupation of this trade
@@ -440,7 +447,9 @@ class Catalogue:
                 related[i].update(members)
         for i, occ in enumerate(self.occupations):
             occ.related = sorted(related.get(i, set()) - {i})
-        fallback = Weighted((i, 1.0) for i, occ in enumerate(self.occupations) if occ.skills)
+        fallback = Weighted(
+            (i, 1.0) for i, occ in enumerate(self.occupations) if occ.skills and occ.slug not in NOT_A_JOB
+        )
         if not fallback:
             raise LookupError("No occupation has skills: the taxonomy looks incomplete.")
         self.any_occupation = fallback

@@ -38,6 +38,7 @@ from .types import (
 from .workers import HELD_NO_LEVEL, MALANHUA, WorkerBlock
 
 MAX_PER_EMPLOYER = 2
+FAR_BAND_KM = 50.0  # beyond the commute, a job 60 km away comes before one 400 km away
 MAX_PER_PROGRAM = 1
 OTHER_SESSIONS = 3  # other dates listed with a program's best session
 WAGE_BELOW, BEYOND_COMMUTE, NO_LODGING, LICENCE_MISSING = (1 << i for i in range(len(NEAR_MISSES)))
@@ -51,6 +52,7 @@ class PairRules:
     tier: np.ndarray
     misses: np.ndarray
     allowed: np.ndarray
+    far_band: np.ndarray  # beyond the commute: FAR_BAND_KM bands of distance (nearer first); else 0
 
 
 def judge(
@@ -69,7 +71,12 @@ def judge(
     tier[block.business[owners] & (cat.brand[items] == malanhua)] = WANTED  # a founder's course
     allowed = ~((tier == UNRELATED) & block.has_intent[owners])
     allowed &= ~(~is_job & _level_held(block, cat, owners, items))
-    return PairRules(tier, _near_misses(block, cat, owners, items, X, details, is_job), allowed)
+    misses = _near_misses(block, cat, owners, items, X, details, is_job)
+    beyond = (misses & BEYOND_COMMUTE) > 0
+    far_band = np.where(beyond, np.floor(np.nan_to_num(details.distance_km) / FAR_BAND_KM), 0).astype(
+        np.int32
+    )
+    return PairRules(tier, misses, allowed, far_band)
 
 
 def _level_held(block: WorkerBlock, cat: Catalogue, owners: np.ndarray, items: np.ndarray) -> np.ndarray:
@@ -142,12 +149,12 @@ def select(
     demote: bool = False,
 ) -> tuple[np.ndarray, list[int], dict[int, list[int]]]:
     """Each worker's k best allowed pairs in the rules' order (tier, full fits first then fewer
-    near misses, score, item),
+    near misses, nearer bands beyond the commute, score, item),
     at most `cap` per group (employer or program; a negative group is never capped): beyond the
     cap a pair is dropped, or with `demote` moved after every pair within it (a third posting of
     one employer still shows, after the others). Returns the pair indices, where each worker's
     part ends, and for a kept pair the pairs its group dropped (other sessions of a program)."""
-    order = np.lexsort((items, -scores, _popcount(rules.misses), rules.tier, owners))
+    order = np.lexsort((items, -scores, rules.far_band, _popcount(rules.misses), rules.tier, owners))
     order = order[rules.allowed[order]]
     g = groups[items[order]]
     capped = g >= 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict
 
 import pytest
@@ -37,9 +38,18 @@ def test_results_are_ranked_explained_and_of_the_kind(catalogue, kind):
         recs = recommend(w, catalogue, BaselineRanker(), kind=kind, k=7)
         assert len(recs) <= 7
         assert [r.rank for r in recs] == list(range(1, len(recs) + 1))
-        # The counsellor's order: tier (intent first), full fits before near misses, then score.
-        keys = [(TIERS.index(r.explanation.tier), len(r.explanation.near_misses), -r.score) for r in recs]
+        # The counsellor's order: tier (intent first), fewer near misses first, then (beyond the
+        # commute: nearer bands first) score.
+        keys = [(TIERS.index(r.explanation.tier), len(r.explanation.near_misses)) for r in recs]
         assert keys == sorted(keys)
+        for a, b in itertools.pairwise(recs):
+            same = (a.explanation.tier, len(a.explanation.near_misses)) == (
+                b.explanation.tier,
+                len(b.explanation.near_misses),
+            )
+            far = "beyond_commute" in a.explanation.near_misses + b.explanation.near_misses
+            if same and not far:
+                assert a.score >= b.score
         assert all(r.explanation.fit for r in recs)
         assert all(r.kind == kind and r.explanation.summary.endswith("。") for r in recs)
         assert len({r.item_id for r in recs}) == len(recs)

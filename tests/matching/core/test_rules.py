@@ -147,3 +147,12 @@ def test_factor_labels_only_state_what_holds():
     held = _jobs([job(1, certificate_id=WELDING_LICENCE, place=GUANGZHOU)], licensed)[0].explanation
     assert held.certificate.held
     assert held.near_misses == []
+
+
+def test_beyond_the_commute_nearer_comes_first_whatever_the_score():
+    items = [
+        job(1, place=Place(23.13, 116.6)),  # ~340 km
+        job(2, place=Place(23.6, 113.3), text="焊工 焊接"),  # ~50 km
+    ]
+    w = worker(current=HOME, max_commute_km=10, willing_to_relocate=True)
+    assert [r.item_id for r in _jobs(items, w)] == [2, 1]
