@@ -161,7 +161,7 @@ def make_suggestion(
         worker=worker,
         kind="job" if isinstance(item, Posting) else "training",
         score=score,
-        rank=1,
+        rank=kw.pop("rank", 1),
         explanation={"summary": "技能对口", "matched_skills": ["炒锅烹饪"]},
         model_version=ensure_baseline(),
         status=status,

@@ -32,9 +32,15 @@ def covered_counties(*, user: Any) -> list[Division]:
 
 
 def review_queue(*, user: Any, **filters: Any) -> QuerySet[Suggestion]:
-    """The suggestions the user may review, with what approval created, for the queue's rows."""
-    return suggestion_list(user=user, **filters).select_related(
-        "worker__current_division", "application", "enrolment"
+    """The suggestions the user may review, with what approval created, for the queue's rows.
+
+    Each worker's first suggestions come first (rank 1 of every worker, then rank 2, ...): one
+    worker's twenty never fill a page while others wait; scores of different workers are not
+    comparable anyway."""
+    return (
+        suggestion_list(user=user, **filters)
+        .select_related("worker__current_division", "application", "enrolment")
+        .order_by("rank", "-score", "id")
     )
 
 

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from backend.jobs.models import Application
 from matching.models import MatchingRun, Suggestion
 from matching.services import review, runs
+from tests import factories as f
 from tests.matching.world import X, Y, build_world, make_suggestion
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,17 @@ def test_staff_see_only_their_counties_suggestions(world, staff_x):
     assert worker.name not in html
     assert worker.mobile not in html
     assert worker.mobile_masked in html
+
+
+def test_one_worker_does_not_fill_the_queues_page(world, staff_x):
+    busy, other = world.workers["worker_a"], world.workers["worker_c"]
+    for rank in range(1, 26):
+        posting = f.PostingFactory(title=f"岗位{rank}", division=world.postings["cook_x"].division)
+        make_suggestion(busy, posting, score=10.0 - rank / 10, rank=rank)
+    late = make_suggestion(other, world.postings["cook_x"], score=0.1)  # a low score, but its rank 1
+    html = staff_x.get("/staff/review/").content.decode()
+    assert f'id="s{late.pk}"' in html
+    assert html.count('class="suggestion"') == 20
 
 
 def test_reviewing_another_countys_suggestion_is_a_404(world, staff_x):
