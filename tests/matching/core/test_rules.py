@@ -15,6 +15,7 @@ from .helpers import (
     ELECTRICIAN,
     FORKLIFT_DRIVER,
     GUANGZHOU,
+    KNIFE,
     OCCUPATIONS,
     SHAOGUAN,
     SKILLS,
@@ -156,3 +157,26 @@ def test_beyond_the_commute_nearer_comes_first_whatever_the_score():
     ]
     w = worker(current=HOME, max_commute_km=10, willing_to_relocate=True)
     assert [r.item_id for r in _jobs(items, w)] == [2, 1]
+
+
+def test_each_factor_label_is_absent_where_its_fact_does_not_hold():
+    w = worker(current=HOME, skills={WOK: SkillHeld(years=2)}, desired_occupations=(COOK,), text="")
+    # A preferred skill the worker lacks: "您具备加分技能" is not a reason.
+    lacks = _jobs([job(1, occupation=COOK, required=(WOK,), preferred_skills=(KNIFE,))], w)[0].explanation
+    assert "preferred_coverage" not in {f.name for f in lacks.top_features}
+    has = replace(w, skills={WOK: SkillHeld(years=2), KNIFE: SkillHeld(years=1)})
+    holds = _jobs([job(1, occupation=COOK, required=(WOK,), preferred_skills=(KNIFE,))], has)[0].explanation
+    assert "刀工" in holds.matched_skills  # the fact the label would state holds here
+        "炒锅烹饪",
+        "刀工",
+    ]
+    # A paid course: "免费或有补贴" is not a reason; a free one may be named.
+    paid = _trainings(
+        [training(1, occupation=COOK, taught=(KNIFE,), free=False, subsidised=False, fee=3000.0)], w
+    )
+    assert "free_or_subsidised" not in {f.name for f in paid[0].explanation.top_features}
+    assert "免费" not in paid[0].explanation.summary
+    # None of the required skills held: 需先培训, never 适合.
+    none_held = _jobs([job(1, occupation=COOK, required=(KNIFE,))], w)[0].explanation
+    assert none_held.fit == FIT_TRAIN_FIRST
+    assert "您会" not in none_held.summary
