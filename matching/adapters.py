@@ -306,7 +306,11 @@ def catalogue_items(today: dt.date | None = None) -> list[ItemData]:
 
 
 def taxonomy_data() -> TaxonomyData:
-    skill_names = dict(Skill.objects.values_list("pk", "name"))
+    # A trade term keeps its gloss beside it in every explanation: 巴枪PDA操作(用扫码枪登记快件).
+    skill_names = {
+        pk: f"{name}({plain})" if plain else name
+        for pk, name, plain in Skill.objects.values_list("pk", "name", "plain")
+    }
     occupations: dict[int, tuple[str, tuple[int, ...]]] = {}
     occupation_skills = _pairs(Skill.occupations.through.objects.values_list("occupation_id", "skill_id"))
     families: dict[int, str] = {}

@@ -39,7 +39,7 @@ _OCCUPATION_KEYS = {
     "skills",
     "also_skills",
 }
-_SKILL_KEYS = {"slug", "name", "aliases", "category"}
+_SKILL_KEYS = {"slug", "name", "aliases", "category", "plain"}
 _TOP_SKILL_KEYS = _SKILL_KEYS | {"occupations"}
 _CERTIFICATE_KEYS = {"slug", "name", "kind", "occupation", "has_levels", "aliases"}
 
@@ -237,6 +237,7 @@ class _Parser:
             name,
             self._aliases(raw, name, where),
             category=self._text(raw, "category", where) or default_category,
+            plain=self._text(raw, "plain", where),
         )
         self.taxonomy.skills.append(entry)
         return slug

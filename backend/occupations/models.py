@@ -56,6 +56,9 @@ class Skill(TimeStampedModel):
     aliases = models.JSONField("同义词", default=list, blank=True)
     occupations = models.ManyToManyField(Occupation, related_name="skills", blank=True)
     category = models.CharField("类别", max_length=64, blank=True)
+    # A plain gloss of a trade term, for explanations a reader with primary-school literacy
+    # understands: 巴枪PDA操作 -> 用扫码枪登记快件.
+    plain = models.CharField("通俗说法", max_length=64, blank=True)
     search_terms = models.TextField(editable=False, blank=True)
 
     class Meta:

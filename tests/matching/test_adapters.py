@@ -183,3 +183,9 @@ def test_taxonomy_names_skills_occupations_and_certificates():
     assert name == "中式烹调师"
     assert skill("wok-cooking").pk in skill_ids
     assert any(has_levels for _name, has_levels in taxonomy.certificates.values())
+
+
+def test_trade_terms_reach_explanations_with_their_plain_gloss():
+    names = adapters.taxonomy_data().skills
+    assert names[skill("pda").pk] == "巴枪PDA操作(用扫码枪登记快件)"
+    assert names[skill("wok-cooking").pk] == "炒锅烹饪"  # plain words need no gloss
