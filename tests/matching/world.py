@@ -162,7 +162,7 @@ def make_suggestion(
         kind="job" if isinstance(item, Posting) else "training",
         score=score,
         rank=kw.pop("rank", 1),
-        explanation={"summary": "技能对口", "matched_skills": ["炒锅烹饪"]},
+        explanation=kw.pop("explanation", {"summary": "技能对口", "matched_skills": ["炒锅烹饪"]}),
         model_version=ensure_baseline(),
         status=status,
         **target,

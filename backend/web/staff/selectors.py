@@ -40,6 +40,7 @@ def review_queue(*, user: Any, **filters: Any) -> QuerySet[Suggestion]:
     return (
         suggestion_list(user=user, **filters)
         .select_related("worker__current_division", "application", "enrolment")
+        .prefetch_related("worker__desired_occupations")
         .order_by("rank", "-score", "id")
     )
 

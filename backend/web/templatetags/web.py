@@ -93,6 +93,14 @@ def distance(explanation: dict[str, Any] | None) -> str:
     return _("离%(place)s%(distance)s") % {"place": place, "distance": km_text}
 
 
+@register.filter
+def for_staff(text: str | None) -> str:
+    """A sentence written to the worker ("是您想做的焊工工作"), as staff read it: about the worker
+    ("是劳动者想做的焊工工作"). Explanations are generated once, in the worker's words (and in
+    Chinese: the replacement is too)."""
+    return (text or "").replace("您", "劳动者")
+
+
 FIT_LABELS = {"适合": "good", "可以考虑": "consider", "需先培训": "train-first"}
 
 

@@ -81,6 +81,26 @@ def test_one_worker_does_not_fill_the_queues_page(world, staff_x):
     assert html.count('class="suggestion"') == 20
 
 
+def test_the_queue_speaks_to_staff_with_the_workers_conditions_and_a_fit_label(world, staff_x):
+    worker = world.workers["worker_a"]
+    worker.willing_to_relocate, worker.max_commute_km = False, 30
+    worker.save()
+    make_suggestion(
+        worker,
+        world.postings["cook_x"],
+        score=15.65,
+        explanation={"summary": "是您想做的中式烹调师工作,离英德市3公里。", "fit": "适合"},
+    )
+    html = staff_x.get("/staff/review/").content.decode()
+    assert "是劳动者想做的中式烹调师工作" in html
+    assert "是您想做" not in html
+    assert "想做 中式烹调师" in html
+    assert "不愿去外地" in html
+    assert "通勤 30 公里内" in html
+    assert "适合" in html
+    assert "15.65" not in html  # no raw score
+
+
 def test_reviewing_another_countys_suggestion_is_a_404(world, staff_x):
     other = make_suggestion(world.workers["worker_b"], world.postings["welder_y"])
     response = staff_x.post(
