@@ -4,8 +4,8 @@ skills or award its missing certificate/level, vectorised over sessions and over
 The gap of a job = required skills not held + the required certificate when it is not held at the
 required level. coverage = (missing skills taught + 1 if it awards the certificate at the required
 level or better) / size of the gap. Sessions must pass the worker's own constraints (commute
-limit unless willing to relocate; online always passes) and must not start before the worker is
-available. Ranked by coverage, then distance in 10 km bands, then start date in 7-day bands, then
+limit unless willing to relocate, and even then within COURSE_REACH_KM: a course is attended from
+home; online always passes) and must not start before the worker is available. Ranked by coverage, then distance in 10 km bands, then start date in 7-day bands, then
 cost (free, subsidised, paid; then the fee), then exact distance: the bands let an equally near,
 equally soon free session beat a paid one a few kilometres closer.
 """
@@ -24,7 +24,7 @@ from .catalogue import NO_DATE, Catalogue
 from .geo import chord_to_km
 from .sparse import gather_rows
 from .types import Pathway, WorkerData
-from .workers import HELD_NO_LEVEL, WorkerBlock, prepare
+from .workers import COURSE_REACH_KM, HELD_NO_LEVEL, WorkerBlock, prepare
 
 DISTANCE_BAND_KM = 10.0
 START_BAND_DAYS = 7
@@ -159,6 +159,11 @@ class _Ranked:
         ok &= (available == NO_DATE) | (start == NO_DATE) | (start >= available)
         best = nearest_chord2(cat.unit[rows_], block.places[s_owner])
         km = np.where(np.isinf(best) | cat.online[rows_], np.nan, chord_to_km(np.sqrt(best)))
+        # A course is attended from home: a worker who would move for the job still takes it
+        # within COURSE_REACH_KM (or their own limit, if larger).
+        course_limit = np.maximum(COURSE_REACH_KM, np.nan_to_num(block.limit_km[s_owner]))
+        with np.errstate(invalid="ignore"):
+            ok &= ~(km > course_limit)  # NaN (online, unknown place) passes
         keep = ok[inverse]
         pair_job, pair_session, inverse = pair_job[keep], pair_session[keep], inverse[keep]
         coverage = pair_count[keep] / gaps.size[pair_job]

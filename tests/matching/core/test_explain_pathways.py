@@ -176,10 +176,10 @@ def test_pathway_picks_the_session_teaching_the_missing_skill_free_first():
     assert found[0].distance_km == pytest.approx(0.0, abs=0.1)
     assert found[0].start_date == start
     assert found[0].score >= found[1].score
-    assert (
-        pathways(replace(w, willing_to_relocate=True), catalogue, catalogue.index_of("job", 1))[-1].session_id
-        == 13
-    )
+    # 梅州 (~320 km) is beyond the worker's 60 km, and beyond the 100 km a course is attended from
+    # even by a worker who would move for the job.
+    moving = replace(w, willing_to_relocate=True)
+    assert 13 not in [p.session_id for p in pathways(moving, catalogue, catalogue.index_of("job", 1))]
 
 
 def test_pathway_ranks_by_coverage_then_distance_then_start():
@@ -194,8 +194,8 @@ def test_pathway_ranks_by_coverage_then_distance_then_start():
         ),  # before availability
     ]
     catalogue = Catalogue.build(items, TAXONOMY, version="p2")
-    # Would relocate: 韶关's session (~190 km) is not ruled out, only ranked last.
-    w = worker(skills={WELDING: SkillHeld()}, available_from=TODAY, willing_to_relocate=True)
+    # 韶关's session (~190 km) is within reach of a worker who states a 200 km limit: ranked last.
+    w = worker(skills={WELDING: SkillHeld()}, available_from=TODAY, max_commute_km=200)
     found = pathways(w, catalogue, catalogue.index_of("job", 1), k=4)
     assert [p.session_id for p in found] == [11, 10, 13, 12]
     assert found[0].coverage == 1.0
@@ -283,3 +283,15 @@ def test_block_pathways_and_explanations_equal_one_worker_at_a_time():
     for p, (b, row) in enumerate(zip(owners, jobs, strict=True)):
         one = explain(workers[b], catalogue, int(row), X[p], ranker.contributions(X[p : p + 1])[0], TAXONOMY)
         assert asdict(rows[p]) == asdict(one)
+
+
+def test_a_worker_who_would_move_gets_a_course_beyond_the_commute_but_within_a_days_reach():
+    items = [
+        job(1, required=(WELDING, ELECTRICAL)),
+        training(10, taught=(ELECTRICAL,), place=Place(23.8, 113.3)),
+    ]
+    catalogue = Catalogue.build(items, TAXONOMY, version="p-reach")  # the course is ~75 km away
+    w = worker(skills={WELDING: SkillHeld()}, max_commute_km=30)
+    assert pathways(w, catalogue, catalogue.index_of("job", 1)) == []
+    moving = replace(w, willing_to_relocate=True)
+    assert [p.session_id for p in pathways(moving, catalogue, catalogue.index_of("job", 1))] == [10]
