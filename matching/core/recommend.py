@@ -68,7 +68,11 @@ def recommend_block(
     X, details = pairwise_block(block, cat, owners, items, sims)
     scores = ranker.score(X) if len(X) else np.zeros(0)
     judged = rules.judge(block, cat, owners, items, X, details)
-    groups, cap = (cat.employer_ids, rules.MAX_PER_EMPLOYER) if kind == "job" else (cat.program_ids, 1)
+    groups, cap = (
+        (cat.employer_ids, rules.MAX_PER_EMPLOYER)
+        if kind == "job"
+        else (cat.program_ids, rules.MAX_PER_PROGRAM)
+    )
     top_rows, ends, dropped = rules.select(
         owners, items, scores, judged, groups, cap, k, block.size, demote=kind == "job"
     )

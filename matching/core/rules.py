@@ -10,8 +10,8 @@ The ranker scores; these rules decide, the way a county counsellor would:
   relocate, lodging needed but not offered, a required licence missing) are shown and labelled;
 - a training that awards a level the worker already holds (or a certificate without levels they
   hold) is never offered;
-- diversity: at most MAX_PER_EMPLOYER postings of one employer, one entry per program (its best
-  session; the others are listed with it).
+- diversity: beyond MAX_PER_EMPLOYER postings of one employer, the others go below every other
+  posting; one entry per program (its best session; the others are listed with it).
 
 Everything is vectorised over a block's (worker, candidate) pairs, like features.py.
 """
@@ -160,16 +160,13 @@ def select(
     capped = g >= 0
     seen = _occurrence(owners[order].astype(np.int64) * _GROUP_SHIFT + np.where(capped, g, 0))
     within = ~capped | (seen < cap)
-    if demote:
-        order = order[np.lexsort((np.arange(len(order)), ~within, owners[order]))]
-        kept_mask = np.ones(len(order), dtype=bool)
-    else:
-        kept_mask = within
-    kept = order[kept_mask]
+    # demote: nothing is dropped, those beyond the cap follow the worker's other pairs
+    kept = order[np.lexsort((np.arange(len(order)), ~within, owners[order]))] if demote else order[within]
     top_rows = kept[_occurrence(owners[kept].astype(np.int64)) < k]
-    counts = np.bincount(owners[top_rows], minlength=n_workers)
-    ends = np.cumsum(counts).tolist()
-    return top_rows, ends, _dropped_by_group(order, kept_mask, owners, g, top_rows, items, groups)
+    ends = np.cumsum(np.bincount(owners[top_rows], minlength=n_workers)).tolist()
+    if demote:
+        return top_rows, ends, {}
+    return top_rows, ends, _dropped_by_group(order, within, owners, g, top_rows, items, groups)
 
 
 def _popcount(masks: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..nav import nav_for
 
@@ -101,20 +102,27 @@ def for_staff(text: str | None) -> str:
     return (text or "").replace("您", "劳动者")
 
 
-FIT_LABELS = {"适合": "good", "可以考虑": "consider", "需先培训": "train-first"}
+# The rules' verdict (matching.core.rules.fit_label) -> (CSS class, label in the page's language).
+FITS = {
+    "适合": ("good", gettext_lazy("适合")),
+    "可以考虑": ("consider", gettext_lazy("可以考虑")),
+    "需先培训": ("train-first", gettext_lazy("需先培训")),
+}
+
+
+def _fit(explanation: dict[str, Any] | None) -> tuple[str, str]:
+    css, label = FITS.get((explanation or {}).get("fit") or "", ("", ""))
+    return css, str(label)
 
 
 @register.filter
 def fit_label(explanation: dict[str, Any] | None) -> str:
-    """The rules' verdict (matching.core.rules.fit_label) in the page's language."""
-    fit = (explanation or {}).get("fit") or ""
-    labels = {"适合": _("适合"), "可以考虑": _("可以考虑"), "需先培训": _("需先培训")}
-    return labels.get(fit, "")
+    return _fit(explanation)[1]
 
 
 @register.filter
 def fit_class(explanation: dict[str, Any] | None) -> str:
-    return FIT_LABELS.get((explanation or {}).get("fit") or "", "")
+    return _fit(explanation)[0]
 
 
 def _plain_number(value: Any) -> str:
