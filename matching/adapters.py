@@ -322,13 +322,18 @@ def taxonomy_data() -> TaxonomyData:
         "pk", "name", "has_levels"
     )}  # fmt: skip
     relations: dict[int, list[int]] = defaultdict(list)
-    for source, target in OccupationRelation.objects.order_by("pk").values_list("source_id", "target_id"):
+    next_steps: dict[int, list[int]] = defaultdict(list)
+    rows = OccupationRelation.objects.order_by("pk").values_list("source_id", "target_id", "kind")
+    for source, target, kind in rows:
         relations[source].append(target)
         relations[target].append(source)
+        if kind == OccupationRelation.Kind.NEXT_STEP:
+            next_steps[source].append(target)
     return TaxonomyData(
         skills=skill_names,
         occupations=occupations,
         certificates=certificates,
         families=families,
         relations={k: tuple(v) for k, v in relations.items()},
+        next_steps={k: tuple(v) for k, v in next_steps.items()},
     )

@@ -102,8 +102,9 @@ class CertificateType(TimeStampedModel):
 
 class OccupationRelation(models.Model):
     """Two occupations a counsellor would offer in place of one another: the usual next step of a
-    trade (厨房帮工 → 中式烹调师) or a neighbouring one (育婴员 ↔ 保育师). Matching reads both ways;
-    occupations of one family (category) or sharing skills are related without a row here."""
+    trade (厨房帮工 → 中式烹调师) or a neighbouring one (育婴员 ↔ 保育师). Matching reads both ways.
+    For jobs, occupations of one family (category) or sharing skills are related without a row
+    here; a course is offered for a related trade only through a row here."""
 
     class Kind(models.TextChoices):
         NEXT_STEP = "next_step", "常见的下一步"

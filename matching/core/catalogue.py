@@ -46,7 +46,7 @@ from .geo import unit_vectors
 from .text import analyse
 from .types import KINDS, ItemData, Kind, TaxonomyData, WorkerData
 
-FORMAT = 6  # bump when the pickled layout changes; load() refuses other formats
+FORMAT = 7  # bump when the pickled layout changes; load() refuses other formats
 
 BLOCK_WEIGHTS = {
     "skill": 1.0,
@@ -141,6 +141,8 @@ class Catalogue:
     occ_skills: sp.csr_matrix  # occupations × skills
     occ_n_skills: np.ndarray
     occ_related: np.ndarray  # occupations × occupations bool (see _related_occupations)
+    occ_close: np.ndarray  # occupations × occupations bool: the taxonomy's typed relations only
+    occ_below: np.ndarray  # [a, b]: a leads to b by usual next steps (厨房帮工 → 中式烹调师)
     offsets: dict[str, tuple[int, int]]  # block -> columns
     vocabulary: dict[str, int]
     idf: np.ndarray
@@ -326,24 +328,51 @@ class Catalogue:
             occ_r, occ_c, [1.0] * len(occ_r), (len(self.occupation_ids), len(self.skill_ids))
         )
         self.occ_n_skills = np.diff(self.occ_skills.indptr).astype(np.int16)
-        self.occ_related = self._related_occupations(taxonomy)
+        self.occ_close = self._close_occupations(taxonomy)
+        self.occ_related = self._related_occupations(taxonomy) | self.occ_close
+        self.occ_below = self._steps_below(taxonomy)
 
     def _related_occupations(self, taxonomy: TaxonomyData) -> np.ndarray:
-        """O × O bool: occupations a counsellor would offer in place of one another — the same
-        family (taxonomy category), sharing RELATED_SHARED_SKILLS or more skills, or related in the
-        taxonomy (usual next step, neighbouring trade; both ways)."""
+        """O × O bool: occupations a counsellor would offer a job of in place of one another — the
+        same family (taxonomy category) or sharing RELATED_SHARED_SKILLS or more skills."""
         shared = (self.occ_skills @ self.occ_skills.T).toarray()
         related = shared >= RELATED_SHARED_SKILLS
         family = np.array([taxonomy.families.get(int(o), "") for o in self.occupation_ids], dtype=object)
         known = family != ""
         related |= (family[:, None] == family[None, :]) & known[:, None] & known[None, :]
+        np.fill_diagonal(related, False)
+        return related
+
+    def _close_occupations(self, taxonomy: TaxonomyData) -> np.ndarray:
+        """O × O bool: the taxonomy's typed relations (usual next step, neighbouring trade; both
+        ways). A course takes weeks of a worker's time: a counsellor proposes one of a trade they
+        want or practise, or of one of these, not of any trade in the same family."""
+        close = np.zeros((len(self.occupation_ids),) * 2, dtype=bool)
         oi = self.occupation_index
         for source, targets in taxonomy.relations.items():
             for target in targets:
                 if source in oi and target in oi:
-                    related[oi[source], oi[target]] = related[oi[target], oi[source]] = True
-        np.fill_diagonal(related, False)
-        return related
+                    close[oi[source], oi[target]] = close[oi[target], oi[source]] = True
+        np.fill_diagonal(close, False)
+        return close
+
+    def _steps_below(self, taxonomy: TaxonomyData) -> np.ndarray:
+        """O × O bool, transitively closed: [a, b] when a is a step on the way to b (GYB → SYB →
+        IYB). A course of a step below what the worker wants is not offered."""
+        n = len(self.occupation_ids)
+        below = np.zeros((n, n), dtype=bool)
+        oi = self.occupation_index
+        for source, targets in taxonomy.next_steps.items():
+            for target in targets:
+                if source in oi and target in oi:
+                    below[oi[source], oi[target]] = True
+        for _ in range(n):  # closure: a path is at most n steps long
+            wider = below | ((below.astype(np.int32) @ below.astype(np.int32)) > 0)
+            if (wider == below).all():
+                break
+            below = wider
+        np.fill_diagonal(below, False)
+        return below
 
     def _id_blocks(self) -> dict[str, sp.csr_matrix]:
         """The id blocks of the shared sparse space, in column order; sets their offsets."""

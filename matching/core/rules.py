@@ -2,7 +2,8 @@
 
 The ranker scores; these rules decide, the way a county counsellor would:
 - intent first: an item's tier is how its occupation stands to what the worker wants (WANTED,
-  PRACTISED, RELATED, UNRELATED: workers.py `_intent_table`); a training that closes a gap to a
+  PRACTISED, RELATED, UNRELATED: workers.py `_intent_table`; a course is RELATED only through the
+  taxonomy's typed relations, never a step below the wish); a training that closes a gap to a
   wanted occupation or upgrades a certificate held counts as PRACTISED. A list is ordered by tier,
   then full fits before near misses, then score; an UNRELATED item is never shown to a worker who
   wants or practises something (no filler: a short list says so instead);
@@ -64,7 +65,8 @@ def judge(
     details: PairDetails,
 ) -> PairRules:
     is_job = cat.kinds[items] == 0
-    tier = block.intent[owners, cat.occupation[items]]
+    occ = cat.occupation[items]
+    tier = np.where(is_job, block.intent[owners, occ], block.course_intent[owners, occ])
     closes_gap = ~is_job & ((X[:, IDX["gap_closing"]] > 0) | (X[:, IDX["certificate_upgrade"]] > 0))
     tier = np.where(closes_gap, np.minimum(tier, PRACTISED), tier).astype(np.int8)
     malanhua = cat.brand_index.get(MALANHUA, -2)

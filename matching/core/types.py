@@ -127,6 +127,8 @@ class TaxonomyData:
     families: Mapping[int, str] = field(default_factory=dict)  # occupation id -> family (category)
     # Typed relations (next step, neighbouring trade), both ways: occupation id -> related ids.
     relations: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    # The usual next steps only, one way: occupation id -> the ids it leads to (厨房帮工 -> 厨师).
+    next_steps: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
 
     def skill_name(self, skill_id: int) -> str:
         return self.skills.get(skill_id, f"技能{skill_id}")

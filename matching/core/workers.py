@@ -55,6 +55,7 @@ class WorkerBlock:
     places: np.ndarray  # B × P × 3: current and preferred places (NaN padded)
     place_names: list[list[tuple[str, bool]]]  # per worker, per places column: (name, chosen)
     intent: np.ndarray  # B × O int8: WANTED / PRACTISED / RELATED / UNRELATED per occupation
+    course_intent: np.ndarray  # the same for trainings: RELATED only through occ_close
     has_intent: np.ndarray  # B bool: wants or practises some occupation
     reach: np.ndarray  # B × Q × 3: places + hukou for a worker who wants to work near home
     home: np.ndarray  # B × 3: hukou when wants_work_near_home, else NaN
@@ -90,7 +91,7 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
     cat = catalogue
     held, years, gap, desired, cert_level = _profile_tables(workers, cat)
     place_units, reach_units, home, limits = _place_arrays(workers, kind)
-    intent, has_intent = _intent_table(workers, cat, held, desired)
+    intent, course_intent, has_intent = _intent_table(workers, cat, held, desired)
     max_chord2 = np.where(
         np.isinf(limits), np.inf, km_to_chord(np.where(np.isinf(limits), 0, limits)) ** 2
     ).astype(np.float32)
@@ -115,6 +116,7 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
             for w in workers
         ],
         intent=intent,
+        course_intent=course_intent,
         has_intent=has_intent,
         reach=reach_units,
         home=home,
@@ -202,11 +204,13 @@ def _limit_km(w: WorkerData, kind: Kind | None = None) -> float:
 
 def _intent_table(
     workers: Sequence[WorkerData], cat: Catalogue, held: np.ndarray, desired: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per worker and occupation, how it stands to what they want: WANTED (a desired occupation,
     or a startup one for a would-be founder), PRACTISED (they hold two of its skills, or their one
-    or two skills belong to it), RELATED (cat.occ_related to either) or UNRELATED. A worker who
-    wants and practises nothing gets RELATED everywhere: nothing to be faithful to."""
+    or two skills belong to it), RELATED (cat.occ_related to either; for courses cat.occ_close)
+    or UNRELATED. A worker who wants and practises nothing gets RELATED everywhere: nothing to be
+    faithful to. For courses, a step below a wanted occupation (cat.occ_below) is UNRELATED.
+    Returns the jobs' table, the courses' table and who has an intent."""
     wanted = desired.copy()
     startup = np.array(
         [cat.taxonomy.families.get(int(o), "") in STARTUP_FAMILIES for o in cat.occupation_ids]
@@ -218,14 +222,22 @@ def _intent_table(
     total = held.sum(axis=1, keepdims=True)
     practised = ~wanted & ((counts >= 2) | ((counts >= 1) & (total <= 2)))
     own = (wanted | practised).astype(np.float32)
-    related = ~(wanted | practised) & ((own @ cat.occ_related.astype(np.float32)) > 0)
-    intent = np.full(desired.shape, UNRELATED, dtype=np.int8)
-    intent[related] = RELATED
-    intent[practised] = PRACTISED
-    intent[wanted] = WANTED
     has_intent = own.any(axis=1)
-    intent[~has_intent] = RELATED
-    return intent, has_intent
+
+    def table(relation: np.ndarray) -> np.ndarray:
+        related = ~(wanted | practised) & ((own @ relation.astype(np.float32)) > 0)
+        intent = np.full(desired.shape, UNRELATED, dtype=np.int8)
+        intent[related] = RELATED
+        intent[practised] = PRACTISED
+        intent[wanted] = WANTED
+        intent[~has_intent] = RELATED
+        return intent
+
+    courses = table(cat.occ_close)
+    # a step below a wish (厨房帮工 for a would-be 厨师, GYB for an IYB owner) is no course to offer
+    below = ~wanted & ((desired.astype(np.float32) @ cat.occ_below.T.astype(np.float32)) > 0)
+    courses[below] = UNRELATED
+    return table(cat.occ_related), courses, has_intent
 
 
 def _far_from_venues(

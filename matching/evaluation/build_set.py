@@ -129,13 +129,18 @@ class Reference:
         from backend.demo.catalogue import Catalogue
         from backend.demo.draws import DemoClock
         from backend.imports.lookups import Lookups
-        from backend.occupations.models import CertificateType, Occupation, Skill
+        from backend.occupations.models import CertificateType, Occupation, OccupationRelation, Skill
 
         self.cat: Catalogue = Catalogue()
         self.lookups = Lookups()
         self.clock: DemoClock = DemoClock.at(AS_OF, timezone.get_current_timezone())
         self.occ: dict[str, Occ] = {o.slug: o for o in self.cat.occupations}
         self.category = dict(Occupation.objects.values_list("slug", "category"))
+        self.close_pairs: frozenset[tuple[str, str]] = frozenset(
+            pair
+            for a, b in OccupationRelation.objects.values_list("source__slug", "target__slug")
+            for pair in ((a, b), (b, a))
+        )
         self.skill_slug: dict[int, str] = dict(Skill.objects.values_list("pk", "slug"))
         self.occ_skills: dict[str, frozenset[str]] = {
             o.slug: frozenset(self.skill_slug[s] for s, _ in o.skills) for o in self.cat.occupations
@@ -191,6 +196,12 @@ class Reference:
             if occ and occ.brand == "nanyue_homecare" and self.occ[other].brand == "nanyue_homecare":
                 return True
         return False
+
+    def close_trade(self, occupation: str, desired: Iterable[str]) -> bool:
+        """The usual next step or a neighbouring trade (the taxonomy's occupation relations): the
+        only related trades a counsellor proposes a course of. A course takes weeks; a welder is
+        not sent to an electrician's class because both trades are 机电."""
+        return any((other, occupation) in self.close_pairs for other in desired)
 
     def words(self, occupations: Iterable[str]) -> set[str]:
         """The telling characters of the occupations' names and aliases (焊, 厨, 叉, 车…)."""
@@ -987,7 +998,8 @@ def judge_training(ref: Reference, worker: WorkerView, course: ItemView) -> Judg
     """A course of a desired occupation: its value (`training_value`), one less for a stretch.
     马兰花: 3 for a worker who wants to start a business (IYB, for running businesses: 1), one
     less for a stretch; for others 1 if it teaches skills of their trade they lack, else 0.
-    A course of a related occupation: 1 if near (or online) and teaching something new.
+    A course of a close trade (`Reference.close_trade`): 1 if near (or online) and teaching
+    something new.
     0: out of reach, or an unrelated occupation."""
     where, km = reach(worker, course)
     if where == FAR:
@@ -1006,7 +1018,7 @@ def judge_training(ref: Reference, worker: WorkerView, course: ItemView) -> Judg
         if stretch:
             reasons.append(f"a stretch ({km:.0f} km)")
         return Judgment(max(0, value - stretch), reasons, km, where)
-    if ref.related(course.occupation, worker.desired):
+    if ref.close_trade(course.occupation, worker.desired):
         if not stretch and course.skills - worker.skills:
             return Judgment(1, ["related occupation"], km, where)
         return Judgment(0, ["related occupation, nothing new or too far"], km, where)

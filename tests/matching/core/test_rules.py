@@ -12,7 +12,9 @@ from .helpers import (
     CERTIFICATES,
     COOK,
     COOK_LEVEL,
+    ELECTRICAL,
     ELECTRICIAN,
+    FORKLIFT,
     FORKLIFT_DRIVER,
     GUANGZHOU,
     KNIFE,
@@ -177,3 +179,36 @@ def test_each_factor_label_is_absent_where_its_fact_does_not_hold():
     none_held = _jobs([job(1, occupation=COOK, required=(KNIFE,))], w)[0].explanation
     assert none_held.fit == FIT_TRAIN_FIRST
     assert "您会" not in none_held.summary
+
+
+def test_a_course_of_another_trade_needs_a_typed_relation_not_just_the_family():
+    # 电工 is in the welder's family: its jobs may be shown, its courses only through a relation.
+    items = [
+        training(1, occupation=ELECTRICIAN, taught=(ELECTRICAL,)),
+        job(2, occupation=ELECTRICIAN, required=()),
+    ]
+    welder = worker(current=HOME)
+    assert _trainings(items, welder, FAMILIES) == []
+    assert [r.item_id for r in _jobs(items, welder, FAMILIES)] == [2]
+    related = replace(FAMILIES, relations={WELDER: (ELECTRICIAN,), ELECTRICIAN: (WELDER,)})
+    recs = _trainings(items, welder, related)
+    assert [r.item_id for r in recs] == [1]
+    assert recs[0].explanation.tier == "related"
+
+
+def test_a_course_of_a_step_below_the_wish_is_not_offered():
+    # 叉车司机 leads to 电工 here (a made-up ladder): a worker who wants 电工 is past 叉车司机.
+    ladder = replace(
+        TAXONOMY,
+        relations={FORKLIFT_DRIVER: (ELECTRICIAN,), ELECTRICIAN: (FORKLIFT_DRIVER,)},
+        next_steps={FORKLIFT_DRIVER: (ELECTRICIAN,)},
+    )
+    items = [
+        training(1, occupation=FORKLIFT_DRIVER, taught=(FORKLIFT,)),
+        training(2, occupation=ELECTRICIAN, taught=(ELECTRICAL,)),
+    ]
+    climbs = worker(current=HOME, skills={}, desired_occupations=(ELECTRICIAN,), text="")
+    assert [r.item_id for r in _trainings(items, climbs, ladder)] == [2]
+    # The one who wants 叉车司机 is offered the next step as a related course.
+    starts = replace(climbs, desired_occupations=(FORKLIFT_DRIVER,))
+    assert [r.item_id for r in _trainings(items, starts, ladder)] == [1, 2]
