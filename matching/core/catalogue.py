@@ -46,7 +46,7 @@ from .geo import unit_vectors
 from .text import analyse
 from .types import KINDS, ItemData, Kind, TaxonomyData, WorkerData
 
-FORMAT = 7  # bump when the pickled layout changes; load() refuses other formats
+FORMAT = 9  # bump when the pickled layout changes; load() refuses other formats
 
 BLOCK_WEIGHTS = {
     "skill": 1.0,
@@ -141,7 +141,7 @@ class Catalogue:
     occ_skills: sp.csr_matrix  # occupations × skills
     occ_n_skills: np.ndarray
     occ_related: np.ndarray  # occupations × occupations bool (see _related_occupations)
-    occ_close: np.ndarray  # occupations × occupations bool: the taxonomy's typed relations only
+    occ_close: np.ndarray  # [worker's, course's occupation] bool: typed relations, next steps forward
     occ_below: np.ndarray  # [a, b]: a leads to b by usual next steps (厨房帮工 → 中式烹调师)
     offsets: dict[str, tuple[int, int]]  # block -> columns
     vocabulary: dict[str, int]
@@ -328,9 +328,9 @@ class Catalogue:
             occ_r, occ_c, [1.0] * len(occ_r), (len(self.occupation_ids), len(self.skill_ids))
         )
         self.occ_n_skills = np.diff(self.occ_skills.indptr).astype(np.int16)
-        self.occ_close = self._close_occupations(taxonomy)
-        self.occ_related = self._related_occupations(taxonomy) | self.occ_close
         self.occ_below = self._steps_below(taxonomy)
+        self.occ_close = self._close_occupations(taxonomy)
+        self.occ_related = self._related_occupations(taxonomy) | self.occ_close | self.occ_close.T
 
     def _related_occupations(self, taxonomy: TaxonomyData) -> np.ndarray:
         """O × O bool: occupations a counsellor would offer a job of in place of one another — the
@@ -344,15 +344,17 @@ class Catalogue:
         return related
 
     def _close_occupations(self, taxonomy: TaxonomyData) -> np.ndarray:
-        """O × O bool: the taxonomy's typed relations (usual next step, neighbouring trade; both
-        ways). A course takes weeks of a worker's time: a counsellor proposes one of a trade they
-        want or practise, or of one of these, not of any trade in the same family."""
+        """O × O bool, [worker's occupation, course's]: the taxonomy's typed relations, a
+        neighbouring trade both ways, a next step forward only (厨房帮工 → 厨师, not back). A course
+        takes weeks of a worker's time: a counsellor proposes one of a trade they want or
+        practise, or of one of these, not of any trade in the same family. Needs occ_below."""
         close = np.zeros((len(self.occupation_ids),) * 2, dtype=bool)
         oi = self.occupation_index
         for source, targets in taxonomy.relations.items():
             for target in targets:
                 if source in oi and target in oi:
                     close[oi[source], oi[target]] = close[oi[target], oi[source]] = True
+        close &= ~self.occ_below.T  # [b, a] where a leads to b: a is behind the worker
         np.fill_diagonal(close, False)
         return close
 

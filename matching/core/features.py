@@ -25,6 +25,7 @@ from .geo import chord_to_km
 from .types import WorkerData
 from .workers import HELD_NO_LEVEL, WorkerBlock, prepare
 
+GAP_CLOSING_CAP = 3.0  # gap_closing counts up to this many missing skills taught
 FEATURE_NAMES: tuple[str, ...] = (
     "similarity",  # worker row · item row in the shared sparse space, capped at SIMILARITY_CAP
     "skill_coverage",  # job: share of required skills held (1 when none required)

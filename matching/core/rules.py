@@ -10,7 +10,7 @@ The ranker scores; these rules decide, the way a county counsellor would:
 - near misses (a wage a little under the floor, beyond the commute of a worker who would
   relocate, lodging needed but not offered, a required licence missing) are shown and labelled;
 - a training that awards a level the worker already holds (or a certificate without levels they
-  hold) is never offered;
+  hold) is never offered; a 马兰花 course only to a would-be founder or one who asked for it;
 - diversity: beyond MAX_PER_EMPLOYER postings of one employer, the others go below every other
   posting; one entry per program (its best session; the others are listed with it).
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalogue import Catalogue
-from .features import IDX, PairDetails
+from .features import GAP_CLOSING_CAP, IDX, PairDetails
 from .types import (
     FIT_CONSIDER,
     FIT_GOOD,
@@ -42,6 +42,7 @@ MAX_PER_EMPLOYER = 2
 FAR_BAND_KM = 50.0  # beyond the commute, a job 60 km away comes before one 400 km away
 MAX_PER_PROGRAM = 1
 OTHER_SESSIONS = 3  # other dates listed with a program's best session
+GAP_SKILLS = 2  # a course closes a gap when it teaches this many missing skills (or all of them)
 WAGE_BELOW, BEYOND_COMMUTE, NO_LODGING, LICENCE_MISSING = (1 << i for i in range(len(NEAR_MISSES)))
 _GROUP_SHIFT = np.int64(1) << np.int64(40)  # (worker, employer/program) keys: ids stay below 2^40
 
@@ -67,11 +68,13 @@ def judge(
     is_job = cat.kinds[items] == 0
     occ = cat.occupation[items]
     tier = np.where(is_job, block.intent[owners, occ], block.course_intent[owners, occ])
-    closes_gap = ~is_job & ((X[:, IDX["gap_closing"]] > 0) | (X[:, IDX["certificate_upgrade"]] > 0))
+    closes_gap = ~is_job & (_teaches_the_gap(block, owners, X) | (X[:, IDX["certificate_upgrade"]] > 0))
     tier = np.where(closes_gap, np.minimum(tier, PRACTISED), tier).astype(np.int8)
-    malanhua = cat.brand_index.get(MALANHUA, -2)
-    tier[block.business[owners] & (cat.brand[items] == malanhua)] = WANTED  # a founder's course
+    startup = cat.brand[items] == cat.brand_index.get(MALANHUA, -2)
+    founder = block.business[owners]
+    tier[founder & startup] = WANTED  # a founder's course
     allowed = ~((tier == UNRELATED) & block.has_intent[owners])
+    allowed &= ~(startup & ~founder & (tier != WANTED))  # 马兰花 for founders, or by name
     allowed &= ~(~is_job & _level_held(block, cat, owners, items))
     misses = _near_misses(block, cat, owners, items, X, details, is_job)
     beyond = (misses & BEYOND_COMMUTE) > 0
@@ -79,6 +82,15 @@ def judge(
         np.int32
     )
     return PairRules(tier, misses, allowed, far_band)
+
+
+def _teaches_the_gap(block: WorkerBlock, owners: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """The course teaches GAP_SKILLS of the skills the worker's wanted jobs need and they lack
+    (all of them when fewer are missing): one shared generic skill (厨房食品安全) does not make a
+    pastry class close a bartender's gap."""
+    taught = np.rint(X[:, IDX["gap_closing"]] * GAP_CLOSING_CAP)
+    missing = block.gap.sum(axis=1)[owners]
+    return (taught > 0) & (taught >= np.minimum(GAP_SKILLS, missing))
 
 
 def _level_held(block: WorkerBlock, cat: Catalogue, owners: np.ndarray, items: np.ndarray) -> np.ndarray:

@@ -220,7 +220,7 @@ def _intent_table(
         wanted[np.ix_(founders, startup)] = True
     counts = np.asarray((sp.csr_matrix(held) @ cat.occ_skills.T).todense())
     total = held.sum(axis=1, keepdims=True)
-    practised = ~wanted & ((counts >= 2) | ((counts >= 1) & (total <= 2)))
+    practised = ~wanted & ((counts >= 2) | ((counts >= 1) & (counts >= total)))
     own = (wanted | practised).astype(np.float32)
     has_intent = own.any(axis=1)
 

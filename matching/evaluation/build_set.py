@@ -136,11 +136,14 @@ class Reference:
         self.clock: DemoClock = DemoClock.at(AS_OF, timezone.get_current_timezone())
         self.occ: dict[str, Occ] = {o.slug: o for o in self.cat.occupations}
         self.category = dict(Occupation.objects.values_list("slug", "category"))
+        relations = list(OccupationRelation.objects.values_list("source__slug", "target__slug", "kind"))
         self.close_pairs: frozenset[tuple[str, str]] = frozenset(
-            pair
-            for a, b in OccupationRelation.objects.values_list("source__slug", "target__slug")
-            for pair in ((a, b), (b, a))
+            pair for a, b, _ in relations for pair in ((a, b), (b, a))
         )
+        self.next_steps: dict[str, set[str]] = defaultdict(set)
+        for a, b, kind in relations:
+            if kind == OccupationRelation.Kind.NEXT_STEP:
+                self.next_steps[a].add(b)
         self.skill_slug: dict[int, str] = dict(Skill.objects.values_list("pk", "slug"))
         self.occ_skills: dict[str, frozenset[str]] = {
             o.slug: frozenset(self.skill_slug[s] for s, _ in o.skills) for o in self.cat.occupations
@@ -198,10 +201,25 @@ class Reference:
         return False
 
     def close_trade(self, occupation: str, desired: Iterable[str]) -> bool:
-        """The usual next step or a neighbouring trade (the taxonomy's occupation relations): the
-        only related trades a counsellor proposes a course of. A course takes weeks; a welder is
-        not sent to an electrician's class because both trades are 机电."""
-        return any((other, occupation) in self.close_pairs for other in desired)
+        """The usual next step or a neighbouring trade (the taxonomy's occupation relations), and
+        not a step on the way to a wish: the only related trades a counsellor proposes a course
+        of. A course takes weeks; a welder is not sent to an electrician's class because both
+        trades are 机电, nor a would-be cook to a kitchen helper's."""
+        wishes = list(desired)
+        if any(wish in self.leads_to(occupation) for wish in wishes):
+            return False
+        return any((other, occupation) in self.close_pairs for other in wishes)
+
+    def leads_to(self, occupation: str) -> set[str]:
+        """Every occupation the usual next steps lead to from this one."""
+        seen: set[str] = set()
+        todo = [occupation]
+        while todo:
+            for step in self.next_steps.get(todo.pop(), ()):
+                if step not in seen:
+                    seen.add(step)
+                    todo.append(step)
+        return seen
 
     def words(self, occupations: Iterable[str]) -> set[str]:
         """The telling characters of the occupations' names and aliases (焊, 厨, 叉, 车…)."""
@@ -997,7 +1015,7 @@ def training_value(ref: Reference, worker: WorkerView, course: ItemView) -> tupl
 def judge_training(ref: Reference, worker: WorkerView, course: ItemView) -> Judgment:
     """A course of a desired occupation: its value (`training_value`), one less for a stretch.
     马兰花: 3 for a worker who wants to start a business (IYB, for running businesses: 1), one
-    less for a stretch; for others 1 if it teaches skills of their trade they lack, else 0.
+    less for a stretch; for others only when its occupation is one they named, else 0.
     A course of a close trade (`Reference.close_trade`): 1 if near (or online) and teaching
     something new.
     0: out of reach, or an unrelated occupation."""
@@ -1009,9 +1027,9 @@ def judge_training(ref: Reference, worker: WorkerView, course: ItemView) -> Judg
         if worker.wants_business:
             grade = 3 if course.occupation in STARTING_COURSES else 1
             return Judgment(max(0, grade - stretch), ["马兰花 for a would-be owner"], km, where)
-        trade = frozenset().union(*(ref.occ_skills[o] for o in worker.desired if o in ref.occ_skills))
-        if (course.skills & trade) - worker.skills and not stretch:
-            return Judgment(1, ["马兰花, teaches skills of the trade"], km, where)
+        if course.occupation in worker.desired:
+            value, reasons = training_value(ref, worker, course)
+            return Judgment(max(0, value - stretch), ["马兰花, asked for by name", *reasons], km, where)
         return Judgment(0, ["马兰花, no business wanted"], km, where)
     if course.occupation in worker.desired:
         value, reasons = training_value(ref, worker, course)

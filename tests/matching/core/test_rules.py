@@ -9,11 +9,14 @@ from matching.core import BaselineRanker, Catalogue, recommend
 from matching.core.types import FIT_CONSIDER, FIT_GOOD, FIT_TRAIN_FIRST, Place, SkillHeld, TaxonomyData
 
 from .helpers import (
+    BUSINESS_PLAN,
     CERTIFICATES,
     COOK,
     COOK_LEVEL,
+    ECOMMERCE,
     ELECTRICAL,
     ELECTRICIAN,
+    ENTREPRENEUR,
     FORKLIFT,
     FORKLIFT_DRIVER,
     GUANGZHOU,
@@ -212,3 +215,18 @@ def test_a_course_of_a_step_below_the_wish_is_not_offered():
     # The one who wants 叉车司机 is offered the next step as a related course.
     starts = replace(climbs, desired_occupations=(FORKLIFT_DRIVER,))
     assert [r.item_id for r in _trainings(items, starts, ladder)] == [1, 2]
+
+
+def test_a_startup_course_goes_to_founders_or_to_whoever_asked_for_it():
+    course = training(1, occupation=ENTREPRENEUR, taught=(BUSINESS_PLAN, ECOMMERCE), brand="malanhua")
+    # She sells online (both of the course's skills): she practises it, but wants no business.
+    seller = worker(
+        skills={BUSINESS_PLAN: SkillHeld(years=2), ECOMMERCE: SkillHeld(years=3)},
+        desired_occupations=(COOK,),
+        text="",
+    )
+    assert _trainings([course], seller) == []
+    assert [r.item_id for r in _trainings([course], replace(seller, wants_to_start_business=True))] == [1]
+    assert [
+        r.item_id for r in _trainings([course], replace(seller, desired_occupations=(ENTREPRENEUR,)))
+    ] == [1]
