@@ -12,7 +12,7 @@ The ranker scores; these rules decide, the way a county counsellor would:
 - a training that awards a level the worker already holds (or a certificate without levels they
   hold) is never offered; a 马兰花 course only to a would-be founder or one who asked for it;
 - diversity: beyond MAX_PER_EMPLOYER postings of one employer, the others go below every other
-  posting; one entry per program (its best session; the others are listed with it).
+  posting of their tier; one entry per program (its best session; the others are listed with it).
 
 Everything is vectorised over a block's (worker, candidate) pairs, like features.py.
 """
@@ -165,8 +165,8 @@ def select(
     """Each worker's k best allowed pairs in the rules' order (tier, full fits first then fewer
     near misses, nearer bands beyond the commute, score, item),
     at most `cap` per group (employer or program; a negative group is never capped): beyond the
-    cap a pair is dropped, or with `demote` moved after every pair within it (a third posting of
-    one employer still shows, after the others). Returns the pair indices, where each worker's
+    cap a pair is dropped, or with `demote` moved after every pair of its tier within it (a third
+    posting of one employer still shows, after the others of its tier). Returns the pair indices, where each worker's
     part ends, and for a kept pair the pairs its group dropped (other sessions of a program)."""
     order = np.lexsort((items, -scores, rules.far_band, _popcount(rules.misses), rules.tier, owners))
     order = order[rules.allowed[order]]
@@ -174,8 +174,13 @@ def select(
     capped = g >= 0
     seen = _occurrence(owners[order].astype(np.int64) * _GROUP_SHIFT + np.where(capped, g, 0))
     within = ~capped | (seen < cap)
-    # demote: nothing is dropped, those beyond the cap follow the worker's other pairs
-    kept = order[np.lexsort((np.arange(len(order)), ~within, owners[order]))] if demote else order[within]
+    # demote: nothing is dropped, those beyond the cap follow the worker's other pairs of their tier
+    # (a third wanted posting of one employer still comes before another trade's)
+    kept = (
+        order[np.lexsort((np.arange(len(order)), ~within, rules.tier[order], owners[order]))]
+        if demote
+        else order[within]
+    )
     top_rows = kept[_occurrence(owners[kept].astype(np.int64)) < k]
     ends = np.cumsum(np.bincount(owners[top_rows], minlength=n_workers)).tolist()
     if demote:

@@ -230,3 +230,12 @@ def test_a_startup_course_goes_to_founders_or_to_whoever_asked_for_it():
     assert [
         r.item_id for r in _trainings([course], replace(seller, desired_occupations=(ENTREPRENEUR,)))
     ] == [1]
+
+
+def test_a_third_posting_of_one_employer_goes_below_its_tier_not_below_another_trade():
+    items = [job(i, employer_id=1) for i in (1, 2, 3)] + [
+        job(4, occupation=ELECTRICIAN, required=(), employer_id=2)
+    ]
+    recs = _jobs(items, worker(current=HOME), FAMILIES, k=10)
+    assert [r.explanation.tier for r in recs] == ["wanted", "wanted", "wanted", "related"]
+    assert recs[-1].item_id == 4
