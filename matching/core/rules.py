@@ -11,6 +11,8 @@ The ranker scores; these rules decide, the way a county counsellor would:
   relocate, lodging needed but not offered, a required licence missing) are shown and labelled;
 - a training that awards a level the worker already holds (or a certificate without levels they
   hold) is never offered; a 马兰花 course only to a would-be founder or one who asked for it;
+- a job of a RELATED trade of the same family only when the worker holds a required skill (a
+  typed relation, a neighbouring trade or next step, needs none; nor does a worker with no skills);
 - diversity: beyond MAX_PER_EMPLOYER postings of one employer, the others go below every other
   posting of their tier; one entry per program (its best session; the others are listed with it).
 
@@ -75,6 +77,12 @@ def judge(
     tier[founder & startup] = WANTED  # a founder's course
     allowed = ~((tier == UNRELATED) & block.has_intent[owners])
     allowed &= ~(startup & ~founder & (tier != WANTED))  # 马兰花 for founders, or by name
+    # a job of the same family where a worker with skills holds none it requires is filler (打包员
+    # for a 质检员); a neighbouring trade's (仓管员 for a 叉车司机) is a counsellor's suggestion, and
+    # a worker who listed no skills is not judged by them
+    untyped = ~block.typed_related[owners, occ]
+    lacks_all = (X[:, IDX["skill_coverage"]] == 0) & block.has_skills[owners]
+    allowed &= ~(is_job & (tier == RELATED) & lacks_all & untyped & block.has_intent[owners])
     allowed &= ~(~is_job & _level_held(block, cat, owners, items))
     misses = _near_misses(block, cat, owners, items, X, details, is_job)
     beyond = (misses & BEYOND_COMMUTE) > 0

@@ -56,6 +56,8 @@ class WorkerBlock:
     place_names: list[list[tuple[str, bool]]]  # per worker, per places column: (name, chosen)
     intent: np.ndarray  # B × O int8: WANTED / PRACTISED / RELATED / UNRELATED per occupation
     course_intent: np.ndarray  # the same for trainings: RELATED only through occ_close
+    typed_related: np.ndarray  # B × O bool: related to what they want or practise by a typed relation
+    has_skills: np.ndarray  # B bool: lists at least one skill the catalogue knows
     has_intent: np.ndarray  # B bool: wants or practises some occupation
     reach: np.ndarray  # B × Q × 3: places + hukou for a worker who wants to work near home
     home: np.ndarray  # B × 3: hukou when wants_work_near_home, else NaN
@@ -91,7 +93,7 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
     cat = catalogue
     held, years, gap, desired, cert_level = _profile_tables(workers, cat)
     place_units, reach_units, home, limits = _place_arrays(workers, kind)
-    intent, course_intent, has_intent = _intent_table(workers, cat, held, desired)
+    intent, course_intent, typed_related, has_intent = _intent_table(workers, cat, held, desired)
     max_chord2 = np.where(
         np.isinf(limits), np.inf, km_to_chord(np.where(np.isinf(limits), 0, limits)) ** 2
     ).astype(np.float32)
@@ -117,6 +119,8 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
         ],
         intent=intent,
         course_intent=course_intent,
+        typed_related=typed_related,
+        has_skills=held.any(axis=1),
         has_intent=has_intent,
         reach=reach_units,
         home=home,
@@ -204,13 +208,14 @@ def _limit_km(w: WorkerData, kind: Kind | None = None) -> float:
 
 def _intent_table(
     workers: Sequence[WorkerData], cat: Catalogue, held: np.ndarray, desired: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per worker and occupation, how it stands to what they want: WANTED (a desired occupation,
-    or a startup one for a would-be founder), PRACTISED (they hold two of its skills, or their one
-    or two skills belong to it), RELATED (cat.occ_related to either; for courses cat.occ_close)
-    or UNRELATED. A worker who wants and practises nothing gets RELATED everywhere: nothing to be
+    or a startup one for a would-be founder), PRACTISED (they hold two of its skills, or all their
+    skills belong to it), RELATED (cat.occ_related to either; for courses cat.occ_close) or
+    UNRELATED. A worker who wants and practises nothing gets RELATED everywhere: nothing to be
     faithful to. For courses, a step below a wanted occupation (cat.occ_below) is UNRELATED.
-    Returns the jobs' table, the courses' table and who has an intent."""
+    Returns the jobs' table, the courses' table, where a job's RELATED comes from a typed relation
+    (either way), and who has an intent."""
     wanted = desired.copy()
     startup = np.array(
         [cat.taxonomy.families.get(int(o), "") in STARTUP_FAMILIES for o in cat.occupation_ids]
@@ -237,7 +242,8 @@ def _intent_table(
     # a step below a wish (厨房帮工 for a would-be 厨师, GYB for an IYB owner) is no course to offer
     below = ~wanted & ((desired.astype(np.float32) @ cat.occ_below.T.astype(np.float32)) > 0)
     courses[below] = UNRELATED
-    return table(cat.occ_related), courses, has_intent
+    typed = (own @ (cat.occ_close | cat.occ_close.T).astype(np.float32)) > 0
+    return table(cat.occ_related), courses, typed, has_intent
 
 
 def _far_from_venues(

@@ -30,6 +30,7 @@ from .helpers import (
     WOK,
     job,
     training,
+    with_skill,
     worker,
 )
 
@@ -239,3 +240,14 @@ def test_a_third_posting_of_one_employer_goes_below_its_tier_not_below_another_t
     recs = _jobs(items, worker(current=HOME), FAMILIES, k=10)
     assert [r.explanation.tier for r in recs] == ["wanted", "wanted", "wanted", "related"]
     assert recs[-1].item_id == 4
+
+
+def test_another_trade_of_the_family_needs_one_of_its_skills_unless_it_is_a_neighbouring_trade():
+    items = [job(1, occupation=ELECTRICIAN, required=(ELECTRICAL,))]  # the welder holds none of it
+    welder = worker(current=HOME)
+    assert _jobs(items, welder, FAMILIES) == []
+    assert [r.item_id for r in _jobs(items, with_skill(welder, ELECTRICAL), FAMILIES)] == [1]
+    neighbours = replace(FAMILIES, relations={WELDER: (ELECTRICIAN,), ELECTRICIAN: (WELDER,)})
+    assert [r.item_id for r in _jobs(items, welder, neighbours)] == [1]
+    no_skills = replace(welder, skills={})  # a thin profile is not judged by skills it did not list
+    assert [r.item_id for r in _jobs(items, no_skills, FAMILIES)] == [1]
