@@ -120,7 +120,7 @@ def prepare(workers: Sequence[WorkerData], catalogue: Catalogue, *, kind: Kind |
         intent=intent,
         course_intent=course_intent,
         typed_related=typed_related,
-        has_skills=held.any(axis=1),
+        has_skills=np.asarray(held.any(axis=1), dtype=bool),
         has_intent=has_intent,
         reach=reach_units,
         home=home,
