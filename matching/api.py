@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.fields import DivisionField, OccupationField
+from backend.api.filtering import ID_MAX
 from backend.api.views import ServiceViewSet
 from backend.workers.api import CertificateHeldInput, SkillHeldInput
 
@@ -180,10 +181,10 @@ class SuggestionFilterInput(serializers.Serializer):
     county = serializers.RegexField(r"^\d{6}$", required=False, help_text="劳动者常住地(区县、地市或省)代码")
     kind = serializers.ChoiceField(choices=Suggestion.Kind.choices, required=False)
     status = serializers.ChoiceField(choices=Suggestion.Status.choices, required=False)
-    min_score = serializers.FloatField(required=False)
-    max_score = serializers.FloatField(required=False)
-    run = serializers.IntegerField(min_value=1, required=False)
-    worker = serializers.IntegerField(min_value=1, required=False)
+    min_score = serializers.FloatField(required=False, min_value=-1e6, max_value=1e6)
+    max_score = serializers.FloatField(required=False, min_value=-1e6, max_value=1e6)
+    run = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
+    worker = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
 
 
 class ReviewInput(serializers.Serializer):
@@ -196,7 +197,9 @@ class ReviewInput(serializers.Serializer):
 
 class BulkReviewInput(ReviewInput):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=review.BULK_REVIEW_LIMIT
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+        min_length=1,
+        max_length=review.BULK_REVIEW_LIMIT,
     )
 
 
@@ -213,7 +216,6 @@ class SuggestionViewSet(ServiceViewSet):
 
     selector = staticmethod(selectors.suggestion_list)
     serializer_class = SuggestionOutput
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         filters: dict[str, Any] = {}
@@ -307,7 +309,6 @@ class MatchingRunViewSet(ServiceViewSet):
     selector = staticmethod(selectors.run_list)
     serializer_class = MatchingRunOutput
     input_serializer_class = MatchingRunInput
-    lookup_value_regex = r"\d+"
 
     @extend_schema(request=MatchingRunInput, responses={202: MatchingRunOutput})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -346,7 +347,6 @@ class ModelVersionViewSet(ServiceViewSet):
 
     selector = staticmethod(selectors.model_version_list)
     serializer_class = ModelVersionOutput
-    lookup_value_regex = r"\d+"
 
     @extend_schema(request=None, responses=ModelVersionOutput)
     @action(detail=True, methods=["post"])

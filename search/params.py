@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from backend.api.filtering import ID_MAX
 from backend.occupations.models import Brand
 from backend.regions.models import Division
 
@@ -80,8 +81,8 @@ class SearchParams(serializers.Serializer):
     meals = serializers.BooleanField(required=False, default=False, help_text="包吃")
     social_insurance = serializers.BooleanField(required=False, default=False, help_text="五险一金/社保")
     campaign = serializers.CharField(required=False, max_length=64, help_text="招聘活动,如 南粤春暖")
-    employer = serializers.IntegerField(required=False, min_value=1)
-    provider = serializers.IntegerField(required=False, min_value=1)
+    employer = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    provider = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     start_from = serializers.DateField(required=False, help_text="开班日期不早于")
     start_to = serializers.DateField(required=False, help_text="开班日期不晚于")
     near = serializers.CharField(

@@ -9,7 +9,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.api.fields import CertificateTypeField, DivisionField, NamedRef, OccupationField, SkillField
+from backend.api.fields import (
+    CertificateTypeField,
+    DivisionField,
+    IdRelatedField,
+    NamedRef,
+    OccupationField,
+    SkillField,
+)
+from backend.api.filtering import FilterSet, IdFilter
 from backend.api.views import ServiceViewSet
 from backend.common.ids import new_external_id
 from backend.occupations.models import Brand
@@ -43,7 +51,7 @@ class ProgramOutput(serializers.ModelSerializer):
 
 
 class ProgramInput(serializers.ModelSerializer):
-    provider = serializers.PrimaryKeyRelatedField(queryset=Provider.objects.all(), required=False)
+    provider = IdRelatedField(queryset=Provider.objects.all(), required=False)
     occupation = OccupationField()
     skills = SkillField(many=True, required=False)
     certificate_type = CertificateTypeField(required=False, allow_null=True)
@@ -64,11 +72,11 @@ class ProgramInput(serializers.ModelSerializer):
         return attrs
 
 
-class ProgramFilter(django_filters.FilterSet):
+class ProgramFilter(FilterSet):
     brand = django_filters.ChoiceFilter(choices=Brand.choices)
     occupation = django_filters.CharFilter(field_name="occupation__slug")
     division = django_filters.CharFilter(field_name="venue_division_id")
-    provider = django_filters.NumberFilter(field_name="provider_id")
+    provider = IdFilter(field_name="provider_id")
 
     class Meta:
         model = Program
@@ -115,7 +123,7 @@ class SessionOutput(serializers.ModelSerializer):
 
 
 class SessionInput(serializers.ModelSerializer):
-    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.all())
+    program = IdRelatedField(queryset=Program.objects.all())
 
     class Meta:
         model = Session
@@ -164,8 +172,8 @@ class EnrolmentOutput(serializers.ModelSerializer):
 
 
 class EnrolmentInput(serializers.ModelSerializer):
-    session = serializers.PrimaryKeyRelatedField(queryset=Session.objects.all())
-    worker = serializers.PrimaryKeyRelatedField(queryset=WorkerProfile.objects.all(), required=False)
+    session = IdRelatedField(queryset=Session.objects.all())
+    worker = IdRelatedField(queryset=WorkerProfile.objects.all(), required=False)
 
     class Meta:
         model = Enrolment

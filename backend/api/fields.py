@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from backend.api.filtering import ID_MAX
 from backend.occupations.models import CertificateType, Occupation, Skill
 from backend.regions.models import Division
 
@@ -71,3 +72,14 @@ class NamedRef(serializers.Serializer):
             return None
         key = getattr(instance, "slug", None) or getattr(instance, "code", None) or instance.pk
         return {"id": key, "name": getattr(instance, "name", None) or str(instance)}
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A row by its id; an id the database cannot hold is "not found" before any look-up."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < int(data) <= ID_MAX:
+            self.fail("does_not_exist", pk_value=str(data)[:24])
+        return super().to_internal_value(data)

@@ -14,8 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
+from backend.api.filtering import ID_PATTERN
+
 
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ID_PATTERN  # an id too long for the database is a 404, not a driver error
     selector: ClassVar[Callable[..., Any]]
     input_serializer_class: ClassVar[type[Serializer] | None] = None
     # Some resources take a narrower body on update (e.g. only a status); defaults to the input one.

@@ -9,7 +9,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.api.fields import CertificateTypeField, DivisionField, NamedRef, OccupationField, SkillField
+from backend.api.fields import (
+    CertificateTypeField,
+    DivisionField,
+    IdRelatedField,
+    NamedRef,
+    OccupationField,
+    SkillField,
+)
+from backend.api.filtering import BoundedNumberFilter, FilterSet, IdFilter
 from backend.api.views import ServiceViewSet
 from backend.common.ids import new_external_id
 from backend.workers.models import WorkerProfile
@@ -85,7 +93,7 @@ class PostingOutput(serializers.ModelSerializer):
 
 
 class PostingInput(serializers.ModelSerializer):
-    employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all(), required=False)
+    employer = IdRelatedField(queryset=Employer.objects.all(), required=False)
     occupation = OccupationField()
     required_skills = SkillField(many=True, required=False)
     preferred_skills = SkillField(many=True, required=False)
@@ -108,11 +116,11 @@ class PostingInput(serializers.ModelSerializer):
         return attrs
 
 
-class PostingFilter(django_filters.FilterSet):
+class PostingFilter(FilterSet):
     occupation = django_filters.CharFilter(field_name="occupation__slug")
     division = django_filters.CharFilter(field_name="division_id")
-    employer = django_filters.NumberFilter(field_name="employer_id")
-    wage_at_least = django_filters.NumberFilter(field_name="wage_max", lookup_expr="gte")
+    employer = IdFilter(field_name="employer_id")
+    wage_at_least = BoundedNumberFilter(field_name="wage_max", lookup_expr="gte")
 
     class Meta:
         model = Posting
@@ -179,8 +187,8 @@ class ApplicationOutput(serializers.ModelSerializer):
 
 
 class ApplicationInput(serializers.ModelSerializer):
-    posting = serializers.PrimaryKeyRelatedField(queryset=Posting.objects.all())
-    worker = serializers.PrimaryKeyRelatedField(queryset=WorkerProfile.objects.all(), required=False)
+    posting = IdRelatedField(queryset=Posting.objects.all())
+    worker = IdRelatedField(queryset=WorkerProfile.objects.all(), required=False)
 
     class Meta:
         model = Application
