@@ -8,6 +8,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .models import User
@@ -40,3 +41,6 @@ class MeView(APIView):
 
 class TokenView(ObtainAuthToken):
     """POST username and password; returns {"token": ...} for the Authorization: Token header."""
+
+    throttle_classes = (ScopedRateThrottle,)  # ObtainAuthToken turns throttling off by default
+    throttle_scope = "login"

@@ -85,6 +85,7 @@ def job_status_url(request: Request | None, job_id: int) -> str:
 
 class ImportJobListCreateView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_scope = "imports"
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses=ImportJobSummaryOutput(many=True))

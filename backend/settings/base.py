@@ -131,6 +131,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 
 # --- API ------------------------------------------------------------------------------------
+THROTTLE_RATES = {"anon": "120/min", "user": "600/min", "login": "10/min", "imports": "30/hour"}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.
@@ -146,7 +147,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # On for every view, counted in the shared cache (CACHES below) so limits hold across
+    # processes; `login` (the token endpoint) and `imports` (uploads) are scoped per view.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "backend.api.throttling.WriteScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SkillBridge 粤技桥 API",
@@ -174,6 +182,18 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery: a broker URL runs tasks on workers; none runs them eagerly in-process ------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+
+# --- The shared cache (throttle counts, anything several processes must agree on) --------------
+# Redis when REDIS_URL is set or the broker is Redis; otherwise the database (its table is made by
+# backend.common's migration). Never per-process memory outside the tests.
+REDIS_URL = env("REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "sb"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "skillbridge_cache"}
+    )
+}
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
