@@ -35,6 +35,9 @@ def _writers(database: Path) -> list[subprocess.Popen[str]]:
 def test_concurrent_writers_wait_for_each_other_and_lose_nothing(tmp_path):
     database = tmp_path / "embedded.sqlite3"
     with sqlite3.connect(database) as setup:
+        # migrate leaves the file in WAL mode; switching modes needs an exclusive lock that two
+        # processes opening a fresh file at once may not get, which is not what is tested here
+        setup.execute("PRAGMA journal_mode=WAL")
         setup.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)")
         setup.execute("CREATE TABLE writes (id INTEGER PRIMARY KEY, value INTEGER NOT NULL UNIQUE)")
         setup.execute("INSERT INTO counter VALUES (1, 0)")
