@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from backend.api.filtering import ID_MAX
+from backend.api.filtering import storable_id
 from backend.occupations.models import CertificateType, Occupation, Skill
 from backend.regions.models import Division
 
@@ -80,6 +80,6 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if not 0 < int(data) <= ID_MAX:
+        if storable_id(data) is None:
             self.fail("does_not_exist", pk_value=str(data)[:24])
         return super().to_internal_value(data)

@@ -23,6 +23,15 @@ ID_PATTERN = r"[0-9]{1,18}"  # a path id; longer ones are 404s before any lookup
 NUMBER_LIMIT = Decimal(10**12)  # wages, counts and years: far beyond any real value
 
 
+def storable_id(value: Any) -> int | None:
+    """The id as an int when it is plain ASCII digits a primary key can hold, else None."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= ID_MAX else None
+
+
 class IdField(forms.IntegerField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
@@ -41,10 +50,8 @@ class BoundedModelChoiceField(filter_fields.ModelChoiceField):
     """Refuses an integer key out of range before the look-up (which would fail in the driver)."""
 
     def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and self._integer_key():
-            text = str(value).strip()
-            if not text.isascii() or not text.isdigit() or not 0 < int(text) <= ID_MAX:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if value not in self.empty_values and self._integer_key() and storable_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
     def _integer_key(self) -> bool:

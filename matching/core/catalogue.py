@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import joblib
@@ -348,12 +348,8 @@ class Catalogue:
         neighbouring trade both ways, a next step forward only (厨房帮工 → 厨师, not back). A course
         takes weeks of a worker's time: a counsellor proposes one of a trade they want or
         practise, or of one of these, not of any trade in the same family. Needs occ_below."""
-        close = np.zeros((len(self.occupation_ids),) * 2, dtype=bool)
-        oi = self.occupation_index
-        for source, targets in taxonomy.relations.items():
-            for target in targets:
-                if source in oi and target in oi:
-                    close[oi[source], oi[target]] = close[oi[target], oi[source]] = True
+        close = self._occupation_pairs(taxonomy.relations)
+        close |= close.T
         close &= ~self.occ_below.T  # [b, a] where a leads to b: a is behind the worker
         np.fill_diagonal(close, False)
         return close
@@ -362,12 +358,7 @@ class Catalogue:
         """O × O bool, transitively closed: [a, b] when a is a step on the way to b (GYB → SYB →
         IYB). A course of a step below what the worker wants is not offered."""
         n = len(self.occupation_ids)
-        below = np.zeros((n, n), dtype=bool)
-        oi = self.occupation_index
-        for source, targets in taxonomy.next_steps.items():
-            for target in targets:
-                if source in oi and target in oi:
-                    below[oi[source], oi[target]] = True
+        below = self._occupation_pairs(taxonomy.next_steps)
         for _ in range(n):  # closure: a path is at most n steps long
             wider = below | ((below.astype(np.int32) @ below.astype(np.int32)) > 0)
             if (wider == below).all():
@@ -375,6 +366,16 @@ class Catalogue:
             below = wider
         np.fill_diagonal(below, False)
         return below
+
+    def _occupation_pairs(self, pairs: Mapping[int, Sequence[int]]) -> np.ndarray:
+        """O × O bool, [source, target] for each pair of known occupations (one way)."""
+        matrix = np.zeros((len(self.occupation_ids),) * 2, dtype=bool)
+        oi = self.occupation_index
+        for source, targets in pairs.items():
+            for target in targets:
+                if source in oi and target in oi:
+                    matrix[oi[source], oi[target]] = True
+        return matrix
 
     def _id_blocks(self) -> dict[str, sp.csr_matrix]:
         """The id blocks of the shared sparse space, in column order; sets their offsets."""

@@ -174,8 +174,9 @@ def select(
     near misses, nearer bands beyond the commute, score, item),
     at most `cap` per group (employer or program; a negative group is never capped): beyond the
     cap a pair is dropped, or with `demote` moved after every pair of its tier within it (a third
-    posting of one employer still shows, after the others of its tier). Returns the pair indices, where each worker's
-    part ends, and for a kept pair the pairs its group dropped (other sessions of a program)."""
+    posting of one employer still shows, after the others of its tier). Returns the pair
+    indices, where each worker's part ends, and for a kept pair the pairs its group dropped
+    (other sessions of a program)."""
     order = np.lexsort((items, -scores, rules.far_band, _popcount(rules.misses), rules.tier, owners))
     order = order[rules.allowed[order]]
     g = groups[items[order]]
