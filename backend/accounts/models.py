@@ -30,7 +30,12 @@ class User(AbstractUser):
         PROVIDER_STAFF = "provider_staff", "培训机构人员"
         EMPLOYER_STAFF = "employer_staff", "用人单位人员"
         SERVICE_STAFF = "service_staff", "就业服务人员"
-        ADMIN = "admin", "管理员"
+        # 等保2.0 three-officer split: the system administrator runs the service and its data;
+        # the security administrator manages accounts, roles and lockouts and sees no personal
+        # data; the auditor reads the audit log and nothing else.
+        ADMIN = "admin", "系统管理员"
+        SECURITY_ADMIN = "security_admin", "安全管理员"
+        AUDITOR = "auditor", "审计管理员"
 
     role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.WORKER)
     display_name = models.CharField("姓名", max_length=64, blank=True)

@@ -2,7 +2,9 @@
 
 Each app keeps its own rules in its `policies.py` (backend/workers, backend/jobs, training,
 backend/imports, matching), in short:
-- admin: everything.
+- admin (系统管理员): everything in the service's own data.
+- security_admin (安全管理员): accounts, roles and lockouts (Django admin); no personal data.
+- auditor (审计管理员): the audit log, read only; nothing else but public pages.
 - service staff: workers living in, and postings/employers located in, the counties their centre
   covers (a covered prefecture covers all its counties); read-only on programs there.
 - provider staff: their own provider's programs, sessions and enrolments.
@@ -37,6 +39,14 @@ def role_of(user: Actor | None) -> str:
 
 def is_admin(user: Actor | None) -> bool:
     return role_of(user) == "admin"
+
+
+def is_security_admin(user: Actor | None) -> bool:
+    return role_of(user) == "security_admin"
+
+
+def is_auditor(user: Actor | None) -> bool:
+    return role_of(user) == "auditor"
 
 
 def covered_county_codes(user: Actor | None) -> frozenset[str]:

@@ -210,6 +210,13 @@ SEARCH_FTS5_PATH = env("SEARCH_FTS5_PATH", default=str(VAR_DIR / "search.sqlite3
 SEARCH_ES_ANALYZER = env("SEARCH_ES_ANALYZER", default="auto")  # auto | cjk | smartcn | ik
 SEARCH_ES_INDEX_PREFIX = env("SEARCH_ES_INDEX_PREFIX", default="skillbridge")
 
+# --- Security: login lockout, sessions, password rules, second factor (backend/accounts) ---------
+
+# --- Audit log (backend/audit) -----------------------------------------------------------------
+
+# --- Personal data protection (PIPL): consent, export/deletion, retention (backend/workers) ------
+
+# --- Operations: health checks, JSON logs with a request id ----------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
