@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import os
 import socket
 
 import pytest
@@ -31,6 +33,28 @@ def _loopback_only(self: socket.socket, address, *args, **kwargs):  # type: igno
         if not ip.is_loopback:
             raise OSError(f"network access blocked in tests: {host}")
     return _real_connect(self, address, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _capture_logs_for_pii_check():
+    """SKILLBRIDGE_LOG_CAPTURE=<path>: every log record of the run, DEBUG and up from any logger,
+    also goes to <path> through the project's formatter; tests/check_logs_for_pii.py scans it."""
+    path = os.environ.get("SKILLBRIDGE_LOG_CAPTURE")
+    if not path:
+        yield
+        return
+    from backend.common.logging import project_handler
+
+    root = logging.getLogger()
+    handler = project_handler(logging.FileHandler(path, encoding="utf-8"))
+    handler.setLevel(logging.DEBUG)
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(handler)
+    root.setLevel(previous)
+    handler.close()
 
 
 @pytest.fixture(autouse=True, scope="session")

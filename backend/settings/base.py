@@ -1,8 +1,10 @@
 """Settings shared by every environment; each value that varies is read from the environment."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # local data: the SQLite database, the search index, caches
@@ -25,6 +27,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -36,6 +42,8 @@ INSTALLED_APPS = [
     "backend.jobs",
     "backend.imports",
     "backend.web",
+    "auditlog",
+    "backend.audit",
     "backend.demo",
     "training",
     "search",
@@ -43,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.common.request_id.RequestIdMiddleware",  # first: every response and log line gets the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise (which serves pre-compressed static files itself): gzips HTML and JSON
@@ -54,8 +63,13 @@ MIDDLEWARE = [
     "backend.common.middleware.RejectBadCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "backend.audit.middleware.AuditMiddleware",  # after authentication: entries get the actor
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "backend.accounts.sessions.SessionExpiryMiddleware",
+    "backend.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page / JSON
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -94,11 +108,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# By role: 10 characters for staff and administrators, 8 for workers (backend/accounts).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "backend.accounts.password_validation.RolePasswordValidator",
+        "OPTIONS": {"staff_min_length": 10, "worker_min_length": 8},
+    },
 ]
 
 # --- Web front end (backend/web): server-rendered pages, Django's login/logout ------------------
@@ -165,6 +180,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents its failures too (one Error body); routes that only answer 405 go.
+    "PREPROCESSING_HOOKS": ["backend.api.schema.drop_unoffered_writes"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CertificateLevelEnum": "backend.occupations.models.CertificateLevel",
         "ProgramStatusEnum": "training.models.Program.Status",
@@ -202,6 +223,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A request that enqueues after its commit must not hang on a dead broker: short timeouts and one
+# retry, then backend.common.dispatch logs it and the sweeps catch up. A posting POST with the
+# broker down: refused port 0.1 s (was a 500); a silent one (accepts, never answers) 3 s (hung).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,  # Redis; the amqp transport ignores these keys
+    "socket_timeout": 3,
+    # Redis redelivers an unacked (acks_late) task of a killed worker after this long; longer than
+    # any task runs. Batch runs and imports do not wait for it: their sweeps resume them sooner.
+    "visibility_timeout": 60 * 60,
+}
 
 # --- Search: Elasticsearch when ELASTICSEARCH_URL is set, else the embedded FTS5 index --------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
@@ -211,22 +249,107 @@ SEARCH_ES_ANALYZER = env("SEARCH_ES_ANALYZER", default="auto")  # auto | cjk | s
 SEARCH_ES_INDEX_PREFIX = env("SEARCH_ES_INDEX_PREFIX", default="skillbridge")
 
 # --- Security: login lockout, sessions, password rules, second factor (backend/accounts) ---------
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username where there is a request to count by (login page, admin,
+    # token endpoint); authenticate() without one (test client login(), scripts) skips it.
+    "backend.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failures lock one username from one address for 30 minutes from the fifth (a failure
+# while locked does not extend it). Not by address alone: a service window or county office
+# puts many people behind one NAT address. Not by username alone: anyone anywhere could then
+# lock any known account. Guessing across many names is what the `login` throttle limits.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "backend.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "backend.accounts.lockout.client_ip"
+AXES_VERBOSE = False  # no start-up banner in every command's output
+# Masked in axes' log lines and in the form data it stores with an attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp", "code", "recovery_code"]
+# How many proxies of ours append to X-Forwarded-For in front of Django (0: use REMOTE_ADDR).
+SKILLBRIDGE_TRUSTED_PROXIES = env.int("SKILLBRIDGE_TRUSTED_PROXIES", default=0)
+
+# Sessions (backend/accounts/sessions.py): every role but worker ends 8 hours after the login
+# and after 30 minutes idle; workers keep 14 days on their own phone.
+SKILLBRIDGE_STAFF_SESSION_MAX_AGE = dt.timedelta(hours=8)
+SKILLBRIDGE_STAFF_SESSION_IDLE = dt.timedelta(minutes=30)
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_COOKIE_HTTPONLY = True
+
+# Second factor (django-otp): required for service staff and the three administrators when on
+# (production); optional otherwise and for provider/employer staff.
+SKILLBRIDGE_REQUIRE_2FA = env.bool("SKILLBRIDGE_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "SkillBridge"
 
 # --- Audit log (backend/audit) -----------------------------------------------------------------
+# django-auditlog writes the model changes into our own table (actor kept as a plain id, so a deleted
+# user never rewrites the log); the request id is its correlation id; no snapshots of whole rows.
+AUDITLOG_LOGENTRY_MODEL = "audit.Entry"
+AUDITLOG_CID_GETTER = "backend.audit.context.request_id"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Entries are kept this many days (at least 183: a system check refuses less); purging older
+# ones is a database-superuser operation (manage.py audit_purge).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # --- Personal data protection (PIPL): consent, export/deletion, retention (backend/workers) ------
+# The version of the privacy notice (/privacy/) that new consent records are given under; bump it
+# when the notice changes.
+PRIVACY_POLICY_VERSION = env("PRIVACY_POLICY_VERSION", default="2025-01")
+# Profiles with no login, change, application or enrolment for this long are anonymised daily.
+PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=3 * 365)
 
 # --- Operations: health checks, JSON logs with a request id ----------------------------------------
+# /healthz (backend/common/health.py) answers a load balancer: database, cache, the broker when
+# set, the search index; /healthz/live touches nothing. Plain HTTP probes are not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
+HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=3.0)
+
+# One JSON object per line (LOG_FORMAT=text: plain lines for a terminal), each with the request
+# id when there is one; ID numbers and mobiles are masked in every line by the formatter.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "filters": {
+        "request_id": {"()": "backend.common.logging.RequestIdFilter"},
+        "personal_data": {"()": "backend.common.logging.MaskPersonalData"},
+    },
+    "formatters": {
+        "json": {"()": "backend.common.logging.JsonFormatter"},
+        "text": {"()": "backend.common.logging.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "personal_data"],
+            "level": LOG_LEVEL,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's default handlers (runserver's lines, the DEBUG console) would print unmasked plain
+    # text beside ours: its loggers hand their records to the root handler instead.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
+# The worker keeps this configuration (backend/celery.py connects setup_logging).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 CELERY_BEAT_SCHEDULE = {
     "expire-due-postings": {"task": "jobs.expire_due_postings", "schedule": 60 * 60 * 6},
     "search-sweep": {"task": "search.sweep", "schedule": 60 * 30},
     "matching-sweep": {"task": "matching.sweep", "schedule": 60 * 30},
+    "imports-sweep": {"task": "imports.sweep", "schedule": 60 * 10},
     "matching-train-ranker": {"task": "matching.train_ranker", "schedule": 60 * 60 * 24 * 7},
 }
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {"task": "workers.privacy_retention", "schedule": 60 * 60 * 24}

@@ -28,3 +28,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 if env("TEST_DATABASE_NAME", default=""):
     # A fixed test database name, so a Celery worker started beside the suite can reach it.
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405
+
+# Off for the suite; the second-factor tests switch it on with the `settings` fixture.
+SKILLBRIDGE_REQUIRE_2FA = False

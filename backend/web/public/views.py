@@ -9,14 +9,15 @@ errors on the same page, with what was typed kept; success redirects back to the
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from backend.accounts.policies import role_of
+from backend.common.health import HealthView
 from backend.jobs.services import application_create
 from search.services import search_run
 from training.services import enrolment_apply
@@ -33,9 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+# /healthz: database, cache, broker (when set), search index; 503 names what fails. Never cached.
+healthz = HealthView.as_view()
+
+
+@require_safe
+@never_cache
+def healthz_live(request: HttpRequest) -> JsonResponse:
+    """/healthz/live: the process answers; touches nothing, for a liveness probe that must not
+    restart a healthy process because the database is away."""
     return JsonResponse({"status": "ok"})
 
 

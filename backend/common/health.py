@@ -1,0 +1,101 @@
+"""What /healthz checks, with django-health-check 4.x: the database, the shared cache, the Celery
+broker when one is configured, and the search index.
+
+The broker check opens a connection and nothing more. It does not ping workers: this endpoint
+decides whether a load balancer sends traffic to this web process, which serves pages and records
+its tasks in the outbox whether or not a worker is up at this moment; a worker ping would also
+broadcast to every worker and wait out its timeout on each probe. Workers are watched on their own
+(`celery -A backend inspect ping`).
+
+The answer names components only: error details (hosts, file paths) go to the log, not to whoever
+can reach the URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from health_check import Cache, Database, HealthCheck
+from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
+
+logger = logging.getLogger(__name__)
+
+
+def _timeout() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.HEALTH_CHECK_TIMEOUT_SECONDS)
+
+
+@dataclasses.dataclass
+class Broker(HealthCheck):
+    """Connects to CELERY_BROKER_URL (Redis or RabbitMQ, through Celery's own transport) once."""
+
+    url: str = dataclasses.field(default="", repr=False)  # may carry a password
+    timeout: datetime.timedelta = dataclasses.field(default_factory=_timeout, repr=False)
+
+    def run(self) -> None:
+        from backend.celery import app
+
+        seconds = self.timeout.total_seconds()
+        try:
+            with app.connection_for_write(self.url or None, connect_timeout=seconds) as connection:
+                connection.ensure_connection(max_retries=0, timeout=seconds)
+        except Exception as error:  # kombu raises the transport's own errors
+            raise ServiceUnavailable("broker unreachable") from error
+
+
+@dataclasses.dataclass
+class SearchIndex(HealthCheck):
+    """The configured search backend answers its stats call: the FTS5 file opens and has its
+    tables (a count per kind), or Elasticsearch answers for its aliases."""
+
+    timeout: datetime.timedelta = dataclasses.field(default_factory=_timeout, repr=False)
+
+    def run(self) -> None:
+        from search.services import index_stats
+
+        try:
+            stats = index_stats()
+        except Exception as error:  # sqlite3 / elasticsearch errors alike
+            raise ServiceUnavailable("search index unavailable") from error
+        if not isinstance(stats, dict) or "backend" not in stats:
+            raise ServiceUnavailable("search index gave no stats")
+
+
+def checks() -> dict[str, HealthCheck]:
+    """Component name -> check, for this configuration."""
+    found: dict[str, HealthCheck] = {
+        "database": Database(),
+        "cache": Cache(timeout=_timeout()),
+        "search": SearchIndex(),
+    }
+    if settings.CELERY_BROKER_URL:
+        found["broker"] = Broker(url=settings.CELERY_BROKER_URL)
+    return found
+
+
+class HealthView(HealthCheckView):
+    """200 {"status": "ok", "checks": {...}} when every component answers, else 503 with the
+    failing ones named. The base view adds never-cache headers and keeps requests non-atomic."""
+
+    async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        named = checks()
+        with self.get_executor() as executor:
+            results = await asyncio.gather(*(check.get_result(executor) for check in named.values()))
+        states = {
+            name: "ok" if result.error is None else "unavailable"
+            for name, result in zip(named, results, strict=True)
+        }
+        failing = [name for name, state in states.items() if state != "ok"]
+        if failing:
+            logger.warning("health check failing: %s", ", ".join(failing))
+        return JsonResponse(
+            {"status": "unavailable" if failing else "ok", "checks": states, "failing": failing},
+            status=503 if failing else 200,
+        )

@@ -1,0 +1,122 @@
+"""/healthz against real components: each failure is a real one (a corrupt index file, a closed
+port), and the broker check runs wherever CELERY_BROKER_URL is set (CI pass 2)."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.test import Client
+
+from search.services import reset_backend
+from tests.services import need
+
+pytestmark = pytest.mark.django_db
+
+CLOSED_PORT = "127.0.0.1:1"  # nothing listens on port 1: connecting is refused at once
+
+
+@pytest.fixture(autouse=True)
+def _cache_table():
+    # --no-migrations skips backend.common's migration that makes the database cache's table.
+    call_command("createcachetable", "skillbridge_cache", verbosity=0)
+
+
+@pytest.fixture
+def fresh_search_backend():
+    reset_backend()
+    yield
+    reset_backend()
+
+
+def test_all_components_ok_for_an_anonymous_caller():
+    response = Client().get("/healthz")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["failing"] == []
+    assert {"database", "cache", "search"} <= set(body["checks"])
+    assert set(body["checks"].values()) == {"ok"}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_corrupt_search_index_is_a_503_naming_search(settings, tmp_path, fresh_search_backend):
+    corrupt = tmp_path / "search.sqlite3"
+    corrupt.write_bytes(b"this is not an SQLite database " * 200)
+    settings.SEARCH_FTS5_PATH = str(corrupt)
+
+    response = Client().get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["failing"] == ["search"]
+    assert body["checks"]["database"] == "ok"
+    assert str(tmp_path) not in response.content.decode()  # details go to the log only
+
+
+def test_an_unreachable_cache_is_a_503_naming_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://{CLOSED_PORT}/0",
+        }
+    }
+
+    response = Client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["cache"]
+
+
+def test_an_unreachable_broker_is_a_503_naming_broker(settings):
+    settings.CELERY_BROKER_URL = f"redis://{CLOSED_PORT}/0"
+
+    response = Client().get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["broker"]
+    assert CLOSED_PORT not in response.content.decode()
+
+
+def test_the_configured_broker_is_checked_and_answers():
+    need(bool(django_settings.CELERY_BROKER_URL), "CELERY_BROKER_URL (a Redis or RabbitMQ broker)")
+
+    response = Client().get("/healthz")
+
+    assert response.json()["checks"]["broker"] == "ok"
+    assert response.status_code == 200
+
+
+def test_without_a_broker_url_there_is_no_broker_check(settings):
+    settings.CELERY_BROKER_URL = ""
+
+    assert "broker" not in Client().get("/healthz").json()["checks"]
+
+
+def test_liveness_touches_nothing(settings, tmp_path, fresh_search_backend, django_assert_num_queries):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://{CLOSED_PORT}/0",
+        }
+    }
+    settings.SEARCH_FTS5_PATH = str(tmp_path / "missing" / "search.sqlite3")
+
+    with django_assert_num_queries(0):
+        response = Client().get("/healthz/live")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert not (tmp_path / "missing").exists()
+    assert Client().post("/healthz/live").status_code == 405
+
+
+def test_a_plain_http_probe_is_not_redirected_to_https(settings):
+    settings.SECURE_SSL_REDIRECT = True  # production's default, behind a TLS-terminating balancer
+
+    assert Client().get("/healthz/live").status_code == 200
+    assert Client().get("/healthz").status_code == 200
+    assert Client().get("/").status_code == 301
