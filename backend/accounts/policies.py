@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Q
 
 from backend.regions.models import Division
@@ -69,3 +70,18 @@ def covered_county_codes(user: Actor | None) -> frozenset[str]:
 
 def covers(user: Actor | None, division_code: str | None) -> bool:
     return bool(division_code) and division_code in covered_county_codes(user)
+
+
+# --- Second factor (backend/accounts/second_factor.py) ---------------------------------------
+# Roles that see other people's data or run the system must use a TOTP code when the setting
+# SKILLBRIDGE_REQUIRE_2FA is on; provider and employer staff may choose to; workers never have one.
+SECOND_FACTOR_REQUIRED_ROLES = frozenset({"service_staff", "admin", "security_admin", "auditor"})
+SECOND_FACTOR_OPTIONAL_ROLES = frozenset({"provider_staff", "employer_staff"})
+
+
+def second_factor_required(user: Actor | None) -> bool:
+    return bool(settings.SKILLBRIDGE_REQUIRE_2FA) and role_of(user) in SECOND_FACTOR_REQUIRED_ROLES
+
+
+def may_enrol_second_factor(user: Actor | None) -> bool:
+    return role_of(user) in SECOND_FACTOR_REQUIRED_ROLES | SECOND_FACTOR_OPTIONAL_ROLES

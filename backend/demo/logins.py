@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.accounts.models import User
+from backend.accounts.services import user_role_access_sync
 
 # Demo accounts are recognised by this e-mail domain (never by username alone, so a real
 # account called "admin" is neither reported as demo data nor deleted by `seed_demo --reset`).
@@ -60,6 +61,20 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "演示管理员",
         "管理员: 全部数据与后台 /admin/",
     ),
+    DemoAccount(
+        User.Role.SECURITY_ADMIN,
+        "security",
+        "demo-security-2023",
+        "演示安全管理员",
+        "安全管理员: 后台 /admin/ 管理账号、角色和两步验证, 解除登录锁定; 看不到劳动者资料",
+    ),
+    DemoAccount(
+        User.Role.AUDITOR,
+        "auditor",
+        "demo-auditor-2023",
+        "演示审计管理员",
+        "审计管理员: 只读查看审计日志 /audit/; 不能修改任何数据",
+    ),
 )
 
 ACCOUNTS_BY_ROLE = {account.role: account for account in DEMO_ACCOUNTS}
@@ -72,7 +87,7 @@ def demo_users():
 def create_demo_user(account: DemoAccount, **links: object) -> User:
     """Create one demo login; `links` are provider / employer / service_centre."""
     is_admin = account.role == User.Role.ADMIN
-    return User.objects.create_user(
+    user = User.objects.create_user(
         username=account.username,
         email=account.email,
         password=account.password,
@@ -82,6 +97,8 @@ def create_demo_user(account: DemoAccount, **links: object) -> User:
         is_superuser=is_admin,
         **links,
     )
+    user_role_access_sync(user=user)  # the security administrator's admin access and group
+    return user
 
 
 def accounts_table() -> str:
