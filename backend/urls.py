@@ -11,3 +11,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("", include("backend.web.urls")),
 ]
+# An unmatched /api/ URL answers JSON in the API's error format; the rest get the site's 404 page.
+handler404 = "backend.api.errors.not_found"
+handler403 = "backend.web.audit.errors.permission_denied"  # the 403 page, after an audit entry

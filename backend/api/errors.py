@@ -11,12 +11,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from backend.audit import services as audit
 from backend.common.errors import DomainError
 
 _MESSAGES = {
@@ -54,6 +56,11 @@ def _field_errors(detail: Any, prefix: str = "") -> dict[str, list[dict[str, str
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    denied = isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied)
+    if denied or getattr(exc, "status", None) == 403:  # every refusal is an audit entry
+        request = context.get("request")
+        audit.record(action="permission_denied", request=request, detail={
+            "path": getattr(request, "path", "")[:200], "method": getattr(request, "method", "")})  # fmt: skip
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
     if isinstance(exc, DjangoValidationError):
@@ -82,3 +89,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body = {"code": code, "message": message, "fields": {}}
     response.data = body
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: a URL under /api/ that no route matches (an id that is not a number, a typo)
+    answers the API's error body, as every other API failure does; other URLs get the site's page."""
+    if not request.path.startswith("/api/"):
+        return page_not_found(request, exception)
+    body = {"code": "not_found", "message": str(_MESSAGES["not_found"]), "fields": {}}
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, json_dumps_params={"ensure_ascii": False})

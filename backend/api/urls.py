@@ -25,6 +25,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("imports/", include("backend.imports.urls")),
+    path("audit/", include("backend.audit.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("search/suggest/", SuggestView.as_view(), name="search-suggest"),
     path("", include("matching.urls")),

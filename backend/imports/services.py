@@ -12,9 +12,12 @@ import uuid
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from backend.audit import services as audit
+from backend.common.dispatch import dispatch
 from backend.common.errors import DomainError, PermissionDenied, ValidationFailed
 
 from .engine import ImportResult, RowError
@@ -28,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 # A job left "running" this long (a worker died mid-import) may be claimed again.
 STALE_RUNNING_AFTER = dt.timedelta(minutes=30)
+# A job still pending this long never reached a worker (the broker was down when it was created).
+LOST_PENDING_AFTER = dt.timedelta(minutes=2)
 
 
 class SystemActor:
@@ -92,6 +97,10 @@ def import_file(
         len(result.errors),
         " (dry run)" if dry_run else "",
     )
+    if not dry_run:  # rows are written in bulk (no model signals): one audit entry per import
+        audit.record(action="import", actor=actor, detail={
+            "kind": kind, "file": name, "rows": result.row_count, "ok": result.ok, "errors": len(result.errors),
+            "created": result.created if result.ok else 0, "updated": result.updated if result.ok else 0})  # fmt: skip
     return result
 
 
@@ -131,7 +140,7 @@ def import_job_create(*, actor: Any, kind: str, upload: Any) -> ImportJob:
 def _enqueue(job_id: int) -> None:
     from .tasks import run_import
 
-    run_import.delay(job_id)
+    dispatch(run_import, job_id)  # a broker outage leaves the job pending for `import_jobs_recover`
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:
@@ -179,3 +188,15 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         ]
     )
     return job
+
+
+def import_jobs_recover() -> list[int]:
+    """Re-send jobs whose task was lost: still pending (broker down at upload) or left running by a
+    dead worker. The claim in `import_job_run` makes a duplicate send harmless (the second skips)."""
+    now = timezone.now()
+    lost = Q(status=ImportJob.Status.PENDING, updated_at__lt=now - LOST_PENDING_AFTER)
+    crashed = Q(status=ImportJob.Status.RUNNING, updated_at__lt=now - STALE_RUNNING_AFTER)
+    ids = list(ImportJob.objects.filter(lost | crashed).order_by("pk").values_list("pk", flat=True))
+    for job_id in ids:
+        _enqueue(job_id)
+    return ids

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backend.audit import services as audit
+
 from ..exports import xlsx_response
 from . import charts, selectors, staff_only
 from .forms import DashboardForm
@@ -83,6 +85,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if export:
         if export not in TABLES or not valid:
             raise Http404
+        audit.record(action="export", actor=request.user, request=request,
+                     detail={"table": export, "months": months, "county": county or ""})  # fmt: skip
         return _export(export, data)
     labels = [m.strftime("%Y-%m") for m in data["months"]]
     series = [

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from backend.accounts.models import User
@@ -22,7 +23,7 @@ from tests import factories as f
 
 ROLES = (
     "anonymous", "worker_a", "worker_b", "new_worker", "provider_a", "provider_b",
-    "employer_a", "employer_b", "staff_x", "staff_y", "admin",
+    "employer_a", "employer_b", "staff_x", "staff_y", "admin", "security_admin", "auditor",
 )  # fmt: skip
 X, Y = "441881", "440281"
 
@@ -53,6 +54,9 @@ def build_world() -> World:
         "staff_x": f.UserFactory(role=R.SERVICE_STAFF, service_centre=centre_x),
         "staff_y": f.UserFactory(role=R.SERVICE_STAFF, service_centre=centre_y),
         "admin": f.UserFactory(role=R.ADMIN),
+        # 等保 three officers: neither sees more than the public through the data endpoints
+        "security_admin": f.UserFactory(role=R.SECURITY_ADMIN),
+        "auditor": f.UserFactory(role=R.AUDITOR),
     }
     worker_a = f.WorkerProfileFactory(
         user=users["worker_a"], current_division=f.division(X), consent_share_with_employers=True
@@ -363,6 +367,7 @@ LISTS = {
         "anonymous": set(), "worker_a": {"worker_a"}, "worker_b": {"worker_b"}, "new_worker": set(),
         "provider_a": set(), "provider_b": set(), "employer_a": set(), "employer_b": set(),
         "staff_x": {"worker_a"}, "staff_y": {"worker_b"}, "admin": {"worker_a", "worker_b"},
+        "security_admin": set(), "auditor": set(),
     },
     "/api/v1/programs/": {
         **{r: {"prog_a", "prog_b"} for r in ROLES},
@@ -424,3 +429,33 @@ def test_lists_show_personal_data_masked_even_to_authorised_staff():
     assert row["id_number"] is None
     assert "****" in row["mobile"]
     assert row["id_number_masked"].startswith("4418")
+
+
+# The audit log: the auditor alone (not admin, not a superuser); anonymous 401 / the login page.
+AUDIT_API = "/api/v1/audit/entries/"
+AUDIT_PAGE = "/audit/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_audit_log_only_for_the_auditor(role):
+    world = build_world()
+    user = world.users[role]
+    api = APIClient()
+    if user is not None:
+        api.force_authenticate(user)
+    response = api.get(AUDIT_API)
+    expected = 200 if role == "auditor" else 401 if role == "anonymous" else 403
+    assert response.status_code == expected, f"{role}: {response.content[:200]!r}"
+    if expected >= 400:
+        assert set(response.json()) == {"code", "message", "fields"}
+    else:
+        assert response.json()["count"] > 0  # the world's own creates are in it
+    assert api.post(AUDIT_API, {}, format="json").status_code == (405 if role == "auditor" else expected)
+
+    web = Client()
+    if user is not None:
+        user.save()  # the factory skips the save after set_password; force_login needs the hash
+        web.force_login(user)
+    page = web.get(AUDIT_PAGE)
+    assert page.status_code == {"auditor": 200, "anonymous": 302}.get(role, 403), role
