@@ -28,7 +28,8 @@ from django.utils import timezone
 from backend.accounts.models import ServiceCentre, User
 from backend.jobs.models import Application, Employer, Posting
 from backend.occupations.models import Brand
-from backend.workers.models import WorkerCertificate, WorkerProfile, WorkerSkill
+from backend.workers import consent
+from backend.workers.models import ConsentChannel, WorkerCertificate, WorkerProfile, WorkerSkill
 from training.models import Enrolment, Program, Provider, Session
 
 from . import identifiers, texts
@@ -148,6 +149,18 @@ class _WorkerExtra:
     current: Place
     preferred: list[str]  # division codes: Guangdong cities, as the wizard offers them
     demo: bool
+    consents: dict[str, bool] = field(default_factory=dict)  # recorded by the consent service
+
+
+def _take_consents(profile: WorkerProfile) -> dict[str, bool]:
+    """The drawn consents, handed to the consent service once the profile is saved; the booleans
+    go back to their defaults until then (the service is their only writer)."""
+    drawn = {}
+    for field_name, purpose in consent.FIELD_PURPOSES.items():
+        drawn[purpose] = getattr(profile, field_name)
+        setattr(profile, field_name, consent.unsaved_default(field_name))
+    drawn["personalised_recommendations"] = drawn["data_processing"]  # as the migration set it
+    return drawn
 
 
 def _city_code(place: Place) -> str:
@@ -254,7 +267,9 @@ class DemoSeeder:
         )
         self.staff_counties = set(wanted[0]["counties"])
         create_demo_user(ACCOUNTS_BY_ROLE[User.Role.ADMIN])
-        self.counts["demo logins"] += 2
+        create_demo_user(ACCOUNTS_BY_ROLE[User.Role.SECURITY_ADMIN])
+        create_demo_user(ACCOUNTS_BY_ROLE[User.Role.AUDITOR])
+        self.counts["demo logins"] += 4
 
     # --- training providers ------------------------------------------------------------------------
     def _providers(self) -> None:
@@ -711,6 +726,11 @@ class DemoSeeder:
                 profiles.append(profile)
                 extras.append(extra)
             WorkerProfile.objects.bulk_create(profiles, batch_size=BATCH_SIZE)
+            consent.consents_record_many(
+                entries=[(p, e.consents) for p, e in zip(profiles, extras, strict=True)],
+                channel=ConsentChannel.IMPORT,
+                new_ids=[p.pk for p in profiles],
+            )
             self.counts["workers"] += len(profiles)
             self._worker_relations(rng, profiles, extras)
             reset_queries()  # with DEBUG on, Django keeps every INSERT's SQL text
@@ -800,7 +820,9 @@ class DemoSeeder:
             ),
         )
         profile.set_id_number(self._id_number(rng, hukou, birth, male, id_numbers))
-        return profile, _WorkerExtra(primary, age, birth, current, preferred, demo_login)
+        return profile, _WorkerExtra(
+            primary, age, birth, current, preferred, demo_login, _take_consents(profile)
+        )
 
     def _hukou(self, rng: random.Random, province: str, demo_home: Place | None) -> Place:
         """Where the worker's household is registered (the demo login's: `demo_home`)."""

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from rest_framework import serializers
+from functools import partial
+
+from drf_spectacular.utils import OpenApiTypes, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from backend.api.fields import CertificateTypeField, DivisionField, NamedRef, OccupationField, SkillField
 from backend.api.views import ServiceViewSet
+from backend.audit import services as audit
 from backend.common.validators import validate_id_number, validate_mobile
 from backend.occupations.models import CertificateLevel
 
-from . import selectors, services
-from .models import WorkerCertificate, WorkerProfile, WorkerSkill
+from . import consent, deletion, privacy, selectors, services
+from .models import (
+    ConsentChannel,
+    ConsentPurpose,
+    ConsentRecord,
+    DeletionRequest,
+    WorkerCertificate,
+    WorkerProfile,
+    WorkerSkill,
+)
 from .policies import can_see_personal_data
 
 PROFILE_FIELDS = (
@@ -18,7 +33,7 @@ PROFILE_FIELDS = (
     "preferred_divisions", "wants_work_near_home", "max_commute_km", "willing_to_relocate", "education",
     "desired_occupations", "wage_floor", "needs_lodging", "needs_meals", "needs_couple_room",
     "wants_to_start_business", "available_from", "languages", "registration_status", "consent_data_processing",
-    "consent_share_with_employers", "consent_contact",
+    "consent_share_with_employers", "consent_contact", "consent_personalised_recommendations",
 )  # fmt: skip
 
 
@@ -65,7 +80,13 @@ class WorkerProfileOutput(serializers.ModelSerializer):
 
     def get_id_number(self, obj: WorkerProfile) -> str | None:
         """The whole number only for the worker and authorised staff; null otherwise."""
-        return obj.reveal_id_number() if self._full(obj) else None
+        if not self._full(obj):
+            return None
+        number = obj.reveal_id_number()
+        if number:  # every whole-number reveal is an audit entry (never the number itself)
+            audit.record(action="id_reveal", target=obj, request=self.context["request"],
+                         detail={"own": obj.user_id is not None and obj.user_id == self.context["request"].user.pk})  # fmt: skip
+        return number
 
 
 class SkillHeldInput(serializers.Serializer):
@@ -104,13 +125,64 @@ class WorkerProfileInput(serializers.ModelSerializer):
         return value.strip().upper()
 
 
+class ConsentInput(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    given = serializers.BooleanField()
+
+
+class ConsentRecordOutput(serializers.ModelSerializer):
+    purpose_label = serializers.CharField(source="get_purpose_display", read_only=True)
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+
+    class Meta:
+        model = ConsentRecord
+        fields = ("purpose", "purpose_label", "given", "policy_version", "channel", "channel_label", "at")
+
+
+class DeletionRequestOutput(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = DeletionRequest
+        fields = ("id", "status", "status_label", "channel", "created_at", "decided_at", "refusal_reason")
+
+
 class WorkerProfileViewSet(ServiceViewSet):
     """劳动者资料: a worker sees and edits their own; service staff those of their counties."""
 
     selector = staticmethod(selectors.worker_list)
     serializer_class = WorkerProfileOutput
     input_serializer_class = WorkerProfileInput
-    create_service = staticmethod(services.worker_register)
-    update_service = staticmethod(services.worker_update)
+    create_service = staticmethod(partial(services.worker_register, channel=ConsentChannel.API))
+    update_service = staticmethod(partial(services.worker_update, channel=ConsentChannel.API))
     object_kwarg = "worker"
     filterset_fields = ("current_division", "registration_status")
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, pk: str | None = None) -> Response:
+        """下载我的数据: everything held about the worker, for the worker only."""
+        return Response(privacy.worker_data_export(actor=request.user, worker=self.get_object()))
+
+    @extend_schema(methods=["GET"], request=None, responses=ConsentRecordOutput(many=True))
+    @extend_schema(methods=["POST"], request=ConsentInput, responses=ConsentRecordOutput(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request: Request, pk: str | None = None) -> Response:
+        """The consent history, newest first; POST gives or withdraws one purpose."""
+        worker = self.get_object()
+        if request.method == "POST":
+            data = ConsentInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            consent.consent_set(
+                actor=request.user, worker=worker, channel=ConsentChannel.API, **data.validated_data
+            )
+        return Response(ConsentRecordOutput(consent.consent_history(worker=worker), many=True).data)
+
+    @extend_schema(request=None, responses={201: DeletionRequestOutput})
+    @action(detail=True, methods=["post"], url_path="deletion-request")
+    def deletion_request(self, request: Request, pk: str | None = None) -> Response:
+        """申请注销: a pending request that service staff of the worker's county decide."""
+        made = deletion.deletion_request_create(
+            actor=request.user, worker=self.get_object(), channel=ConsentChannel.API
+        )
+        return Response(DeletionRequestOutput(made).data, status=status.HTTP_201_CREATED)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from backend.common import crypto
 from backend.common.models import TimeStampedModel
@@ -88,6 +90,11 @@ class WorkerProfile(TimeStampedModel):
     consent_data_processing = models.BooleanField("同意个人信息处理", default=False)
     consent_share_with_employers = models.BooleanField("同意向用人单位推荐", default=False)
     consent_contact = models.BooleanField("同意接收岗位/培训通知", default=False)
+    # PIPL Art. 24: personalised recommendation is the service itself, so it is on until the
+    # worker turns it off (an easy opt-out, not an opt-in). The four consent_* fields mirror the
+    # latest ConsentRecord of each purpose and are written only by backend/workers/consent.py.
+    consent_personalised_recommendations = models.BooleanField("接受个性化推荐", default=True)
+    anonymised_at = models.DateTimeField("注销时间", null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(
         "accounts.User",
         null=True,
@@ -153,3 +160,78 @@ class WorkerCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id}:{self.certificate_type_id}"
+
+
+class ConsentPurpose(models.TextChoices):
+    DATA_PROCESSING = "data_processing", "个人信息处理"
+    SHARE_WITH_EMPLOYERS = "share_with_employers", "向用人单位推荐"
+    CONTACT = "contact", "接收通知"
+    PERSONALISED_RECOMMENDATIONS = "personalised_recommendations", "个性化推荐"
+
+
+class ConsentChannel(models.TextChoices):
+    WINDOW = "window", "窗口登记"
+    WEB = "web", "网页"
+    API = "api", "接口"
+    IMPORT = "import", "批量导入"
+    MIGRATED = "migrated", "历史数据迁移"
+    SYSTEM = "system", "系统(保存期限届满)"  # the retention job, which no person runs
+
+
+class ConsentRecord(models.Model):
+    """One giving or withdrawing of consent, append-only; the latest per purpose is the state."""
+
+    worker = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="consent_records")
+    purpose = models.CharField("目的", max_length=32, choices=ConsentPurpose.choices)
+    given = models.BooleanField("同意")
+    policy_version = models.CharField("政策版本", max_length=32, blank=True)
+    channel = models.CharField("渠道", max_length=16, choices=ConsentChannel.choices)
+    at = models.DateTimeField("时间", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "同意记录"
+        verbose_name_plural = "同意记录"
+        indexes = [models.Index(fields=["worker", "purpose", "at"], name="consent_latest_per_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}:{self.purpose}={self.given}"
+
+
+class DeletionRequest(TimeStampedModel):
+    """A worker's request to close their profile (申请注销/删除), decided by service staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待处理"
+        CONFIRMED = "confirmed", "已注销"
+        REFUSED = "refused", "未通过"
+
+    worker = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="deletion_requests")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    channel = models.CharField("渠道", max_length=16, choices=ConsentChannel.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    refusal_reason = models.CharField("未通过原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "注销申请"
+        verbose_name_plural = "注销申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker"], condition=models.Q(status="pending"), name="one_pending_deletion_request"
+            ),
+            models.CheckConstraint(
+                name="refusal_has_reason",
+                condition=~models.Q(status="refused") | ~models.Q(refusal_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}:{self.status}"

@@ -8,6 +8,10 @@
 - Lists: a worker sees their own profile, service staff those living in their counties, an
   admin all; everyone else none.
 - Acting for a worker (an application, an enrolment) needs the right to manage their profile.
+- Personal data (PIPL): only the worker downloads their own data; a deletion request is made by
+  the worker or, for a request made in person, by staff covering their county; it is decided
+  (confirmed or refused) by that staff or an admin, never by the worker. Providers and employers
+  see no deletion requests.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.db.models import QuerySet
 
 from backend.accounts.policies import covered_county_codes, covers, role_of
 
-from .models import WorkerProfile
+from .models import DeletionRequest, WorkerProfile
 
 
 def can_manage_worker(actor: Any, worker: WorkerProfile) -> bool:
@@ -52,3 +56,30 @@ def workers_visible_to(actor: Any, workers: QuerySet[WorkerProfile]) -> QuerySet
     if role == "worker":
         return workers.filter(user=actor)
     return workers.none()
+
+
+def can_export_worker_data(actor: Any, worker: WorkerProfile) -> bool:
+    """A copy of everything (PIPL Art. 45) goes to the data subject only."""
+    return role_of(actor) == "worker" and worker.user_id is not None and worker.user_id == actor.pk
+
+
+def can_request_deletion(actor: Any, worker: WorkerProfile) -> bool:
+    return can_manage_worker(actor, worker)
+
+
+def can_decide_deletion(actor: Any, worker: WorkerProfile) -> bool:
+    role = role_of(actor)
+    return role == "admin" or (role == "service_staff" and covers(actor, worker.current_division_id))
+
+
+def deletion_requests_visible_to(
+    actor: Any, requests: QuerySet[DeletionRequest]
+) -> QuerySet[DeletionRequest]:
+    role = role_of(actor)
+    if role == "admin":
+        return requests
+    if role == "service_staff":
+        return requests.filter(worker__current_division_id__in=covered_county_codes(actor))
+    if role == "worker":
+        return requests.filter(worker__user=actor)
+    return requests.none()

@@ -14,6 +14,7 @@ from backend.common.ids import new_external_id
 from backend.common.validation import apply_fields, validate_instance
 from backend.common.validators import normalise_id_number, normalise_mobile
 
+from . import consent
 from .models import WorkerCertificate, WorkerProfile, WorkerSkill
 from .policies import can_manage_worker, can_register_worker
 
@@ -21,8 +22,9 @@ PROFILE_FIELDS = (
     "name", "mobile", "gender", "ethnicity", "birth_year", "hukou_division", "current_division",
     "wants_work_near_home", "max_commute_km", "willing_to_relocate", "education", "wage_floor", "needs_lodging",
     "needs_meals", "needs_couple_room", "wants_to_start_business", "available_from", "languages",
-    "registration_status", "consent_data_processing", "consent_share_with_employers", "consent_contact",
+    "registration_status",
 )  # fmt: skip
+# The consent_* fields of a profile's input are not set here: the consent service records them.
 
 
 def worker_acted_for(*, actor: Any, worker: WorkerProfile | None, denied: Message) -> WorkerProfile:
@@ -88,17 +90,19 @@ def _check_relations(data: dict[str, Any]) -> None:
         raise ValidationFailed.for_field("skills", "duplicate_skill", _("同一技能只能填写一次。"))
 
 
-def ensure_consent_given(worker: WorkerProfile) -> None:
+def ensure_consent_given(data: dict[str, Any]) -> None:
     """No profile is registered without the worker's consent to process their data (PIPL)."""
-    if not worker.consent_data_processing:
+    if not data.get("consent_data_processing"):
         raise ValidationFailed.for_field(
             "consent_data_processing", "consent_required", _("登记前须征得本人同意处理个人信息。")
         )
 
 
 @transaction.atomic
-def worker_register(*, actor: Any, data: dict[str, Any]) -> WorkerProfile:
-    """A worker registers themselves, or service staff register a worker at the window."""
+def worker_register(*, actor: Any, data: dict[str, Any], channel: str | None = None) -> WorkerProfile:
+    """A worker registers themselves, or service staff register a worker at the window.
+
+    `channel` is where the consents were given (window, web, api); by default the actor's page."""
     role = role_of(actor)
     worker = WorkerProfile()
     apply_fields(worker, data, allowed=PROFILE_FIELDS)
@@ -113,20 +117,31 @@ def worker_register(*, actor: Any, data: dict[str, Any]) -> WorkerProfile:
         worker.user = actor
     elif role == "service_staff":
         worker.registered_by = actor
-    ensure_consent_given(worker)
+    ensure_consent_given(data)
     worker.external_id = data.get("external_id") or new_external_id("w")
     _set_id_number(worker, data.get("id_number"))
     _check_relations(data)
     validate_instance(worker)
     worker.save()
     _set_relations(worker, data)
+    consent.consents_record(
+        worker=worker,
+        given=consent.consents_from_fields(data),
+        channel=channel or consent.default_channel(actor),
+        actor=actor,
+        at_registration=True,
+    )
     return worker
 
 
 @transaction.atomic
-def worker_update(*, actor: Any, worker: WorkerProfile, data: dict[str, Any]) -> WorkerProfile:
+def worker_update(
+    *, actor: Any, worker: WorkerProfile, data: dict[str, Any], channel: str | None = None
+) -> WorkerProfile:
     if not can_manage_worker(actor, worker):
         raise PermissionDenied(_("无权修改该劳动者资料。"))
+    if worker.anonymised_at is not None:
+        raise PermissionDenied(_("该账号已注销。"))
     apply_fields(worker, data, allowed=PROFILE_FIELDS)
     worker.mobile = normalise_mobile(worker.mobile)
     if not can_manage_worker(actor, worker):  # moving the worker out of the staff's counties
@@ -137,4 +152,10 @@ def worker_update(*, actor: Any, worker: WorkerProfile, data: dict[str, Any]) ->
     validate_instance(worker)
     worker.save()
     _set_relations(worker, data)
+    consent.consents_record(
+        worker=worker,
+        given=consent.consents_from_fields(data),
+        channel=channel or consent.default_channel(actor),
+        actor=actor,
+    )
     return worker

@@ -8,7 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from backend.common import crypto
-from backend.workers.models import WorkerCertificate, WorkerProfile, WorkerSkill
+from backend.workers import consent
+from backend.workers.models import ConsentChannel, WorkerCertificate, WorkerProfile, WorkerSkill
 from backend.workers.policies import can_manage_worker, can_register_worker
 
 from ..engine import BATCH_SIZE, Importer, RowPlan, chunks
@@ -51,6 +52,18 @@ class WorkerImporter(Importer):
         for name in ("skills", "certificates"):
             if name in plan.values and name not in plan.error_fields:
                 plan.extra[name] = plan.values[name] or []
+        self.take_consents(plan, instance)
+
+    def take_consents(self, plan: RowPlan, instance: WorkerProfile) -> None:
+        """The consent columns go to the consent service after the write (it keeps the records):
+        the row keeps its stored booleans until then."""
+        wanted = {}
+        for field, purpose in consent.FIELD_PURPOSES.items():
+            if field in plan.values and field not in plan.error_fields:
+                wanted[purpose] = bool(getattr(instance, field))
+            kept = getattr(plan.original, field) if plan.original else consent.unsaved_default(field)
+            setattr(instance, field, kept)
+        plan.extra["consents"] = wanted
 
     def authorise(self, plan: RowPlan, instance: WorkerProfile) -> None:
         self.authorise_by_county(
@@ -81,6 +94,12 @@ class WorkerImporter(Importer):
                 self.add_error(plan, "id_number", "duplicate_id_number", _("该身份证号已登记为其他劳动者。"))
 
     def after_write(self, plans: list[RowPlan]) -> None:
+        consent.consents_record_many(
+            entries=[(p.instance, p.extra.get("consents", {})) for p in plans],
+            channel=ConsentChannel.IMPORT,
+            actor=self.actor,
+            new_ids=[p.instance.pk for p in plans if p.is_new],
+        )
         if "skills" in self.header_of:
             self.write_skills(plans)
         if "certificates" in self.header_of:

@@ -3,12 +3,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
-from . import views
+from . import privacy, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz-live"),
     path("search/", views.search, name="search"),
+    path("privacy/", privacy.privacy_notice, name="privacy"),
     path("jobs/<int:posting_id>/", views.job_detail, name="job-detail"),
     path("courses/<int:program_id>/", views.course_detail, name="course-detail"),
     path(

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import dashboard, registration, review, runs
+from . import dashboard, deletions, registration, review, runs
 
 urlpatterns: list[URLPattern] = [
     path("staff/review/", review.review_queue, name="staff-review"),
@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("staff/runs/<int:run_id>/cancel/", runs.run_cancel, name="staff-run-cancel"),
     path("staff/dashboard/", dashboard.dashboard, name="staff-dashboard"),
     path("staff/workers/new/", registration.staff_worker_new, name="staff-worker-new"),
+    path("staff/deletion-requests/", deletions.deletion_requests, name="staff-deletion-requests"),
 ]

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from backend.jobs.models import Application
+from backend.jobs.models import Application, Posting
 from backend.occupations.selectors import certificate_type_search, occupation_search, skill_search
 from backend.regions.models import Division
 from backend.regions.selectors import division_list
 from backend.workers.models import WorkerProfile
-from training.models import Enrolment
+from training.models import Enrolment, Program, Session
 
 __all__ = ["certificate_type_search", "occupation_search", "skill_search"]
 
@@ -129,3 +130,31 @@ def my_application(*, worker: WorkerProfile, application_id: int) -> Application
 
 def my_enrolment(*, worker: WorkerProfile, enrolment_id: int) -> Enrolment:
     return get_object_or_404(my_enrolments(worker=worker), pk=enrolment_id)
+
+
+NOT_PERSONALISED = 10
+
+
+def county_latest_postings(*, county: str, limit: int = NOT_PERSONALISED) -> list[dict[str, Any]]:
+    """The county's newest open postings: the same list for everyone there (not personalised)."""
+    rows = (
+        Posting.objects.filter(status=Posting.Status.PUBLISHED, division_id=county)
+        .order_by("-published_at", "-id")
+        .values("id", "title", "employer__name", "division__name", "published_at", "wage_type", "wage_min",
+                "wage_max", "rate", "rate_unit")[:limit]
+    )  # fmt: skip
+    return [dict(row) for row in rows]
+
+
+def county_open_sessions(*, county: str, limit: int = NOT_PERSONALISED) -> QuerySet[Session]:
+    """The county's training sessions open for enrolment, soonest first (not personalised)."""
+    return (
+        Session.objects.filter(
+            status=Session.Status.OPEN,
+            program__status=Program.Status.PUBLISHED,
+            program__venue_division_id=county,
+            start_date__gte=timezone.localdate(),
+        )
+        .select_related("program__provider")
+        .order_by("start_date", "id")[:limit]
+    )

@@ -46,6 +46,8 @@ def me_recommendations(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("先花两分钟填写资料,我们才能为你推荐岗位和培训。"))
         return redirect("me-profile")
     tab = "training" if request.GET.get("tab") == "training" else "job"
+    if not profile.consent_personalised_recommendations:
+        return _not_personalised(request, profile, tab)
     recs = recommendations_for_worker(actor=request.user, worker=profile, kind=tab, k=20)
     results = present.results(recs.results)
     context: dict[str, Any] = {
@@ -57,6 +59,18 @@ def me_recommendations(request: HttpRequest) -> HttpResponse:
     }
     if len(results) < 10:  # a short list: say what else there is, never fill it
         context["related"] = related_occupation_names(profile)
+    return render(request, "web/worker/recommendations.html", context)
+
+
+def _not_personalised(request: HttpRequest, profile: Any, tab: str) -> HttpResponse:
+    """PIPL Art. 24: the worker turned personalised recommendations off; the county's newest items,
+    the same for everyone there, and a one-click way back."""
+    county = profile.current_division_id
+    context: dict[str, Any] = {"profile": profile, "tab": tab, "not_personalised": True}
+    if tab == "job":
+        context["postings"] = sel.county_latest_postings(county=county)
+    else:
+        context["sessions"] = sel.county_open_sessions(county=county)
     return render(request, "web/worker/recommendations.html", context)
 
 
