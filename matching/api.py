@@ -279,7 +279,9 @@ class MatchingRunOutput(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text="job | training | both")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     started_by = serializers.SerializerMethodField()
-    model_version = serializers.CharField(source="model_version.name", read_only=True, default=None)
+    model_version = serializers.CharField(
+        source="model_version.name", read_only=True, default=None, allow_null=True
+    )
     progress = serializers.FloatField(read_only=True)
 
     class Meta:

@@ -10,9 +10,10 @@ class MatchingConfig(AppConfig):
         # Matching depends on jobs and training, never the reverse: they announce status changes,
         # matching records what they mean for its suggestions, in the same transaction.
         from backend.jobs.services import application_status_changed
+        from backend.workers.consent import consent_withdrawn
         from training.services import enrolment_status_changed
 
-        from .services import outcomes
+        from .services import outcomes, runs
 
         application_status_changed.connect(
             outcomes.on_application_status_changed, dispatch_uid="matching.outcomes_for_application"
@@ -20,3 +21,4 @@ class MatchingConfig(AppConfig):
         enrolment_status_changed.connect(
             outcomes.on_enrolment_status_changed, dispatch_uid="matching.outcomes_for_enrolment"
         )
+        consent_withdrawn.connect(runs.withdraw_pending_on_consent_withdrawn, dispatch_uid="matching.consent")

@@ -92,6 +92,8 @@ class MatchingRun(TimeStampedModel):
     suggestions_updated = models.PositiveIntegerField("更新建议", default=0)
     suggestions_withdrawn = models.PositiveIntegerField("撤回建议", default=0)
     cursor = models.BigIntegerField("进度游标", default=0)  # the last worker id done
+    # Bumped by each executor that claims the run; only the latest may commit chunks.
+    attempt = models.PositiveIntegerField("执行次数", default=0)
     model_version = models.ForeignKey(
         ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
     )

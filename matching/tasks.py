@@ -8,15 +8,16 @@ from .services import outcomes, runs
 
 
 @shared_task(name="matching.execute_run", acks_late=True, ignore_result=True)
-def execute_run(run_id: int) -> str:
-    """A batch run, chunk by chunk; a redelivered task resumes from the run's cursor."""
-    run = runs.matching_run_execute(run_id=run_id)
+def execute_run(run_id: int, chunk_size: int = runs.CHUNK_SIZE) -> str:
+    """A batch run, chunk by chunk; a redelivered or re-sent task resumes from the run's cursor."""
+    run = runs.matching_run_execute(run_id=run_id, chunk_size=chunk_size)
     return run.status if run is not None else "skipped"
 
 
 @shared_task(name="matching.sweep")
 def sweep() -> dict[str, object]:
-    """Periodic: suggestion outcomes from applications/enrolments; re-enqueue runs a crash left behind."""
+    """Periodic: suggestion outcomes from applications/enrolments; re-send the runs a dead worker or
+    a broker outage left behind (see `runs.matching_runs_recover`)."""
     return {"outcomes": outcomes.outcomes_sync(), "recovered_runs": runs.matching_runs_recover()}
 
 

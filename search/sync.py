@@ -1,14 +1,15 @@
 """Index sync: services call `enqueue_refresh` and the index follows after the transaction commits.
 
 Nothing is written to the index inside a transaction that may roll back; a periodic sweep
-(`search.sweep`) repairs anything missed (a lost task, a crashed worker).
+(`search.sweep`) repairs anything missed (a lost task, a crashed worker, a broker that was down:
+the write still succeeds, see backend.common.dispatch).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from backend.common.dispatch import dispatch_on_commit
 
 from .query import Kind
 
@@ -19,4 +20,4 @@ def enqueue_refresh(kind: Kind, ids: Iterable[int]) -> None:
         return
     from .tasks import refresh_index
 
-    transaction.on_commit(lambda: refresh_index.delay(str(kind), ids))
+    dispatch_on_commit(refresh_index, str(kind), ids)

@@ -1,10 +1,10 @@
-"""Celery task: run one import job. Eager (in-process) when CELERY_BROKER_URL is unset."""
+"""Celery tasks: run one import job; sweep up lost ones. Eager (in-process) when CELERY_BROKER_URL is unset."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from .services import import_job_run
+from .services import import_job_run, import_jobs_recover
 
 
 # The job's row errors are rendered in the default language (zh-hans; `import_file` sees to it, as
@@ -13,3 +13,9 @@ from .services import import_job_run
 def run_import(job_id: int) -> str:
     job = import_job_run(job_id=job_id)
     return job.status if job is not None else "skipped"
+
+
+@shared_task(name="imports.sweep")
+def sweep() -> dict[str, object]:
+    """Periodic: re-send jobs a broker outage or a dead worker left behind."""
+    return {"recovered_jobs": import_jobs_recover()}

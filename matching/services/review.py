@@ -151,6 +151,9 @@ def suggestion_bulk_review(
     errors: dict[str, list[dict[str, Message]]] = {}
     done: list[Suggestion] = []
     with transaction.atomic():
+        # Lock every row up front in id order: two bulk reviews of overlapping ids in opposite
+        # orders then queue behind each other instead of deadlocking row by row.
+        list(Suggestion.objects.select_for_update(of=("self",)).filter(pk__in=visible).order_by("pk"))
         for pk in ids:
             suggestion = visible.get(pk)
             if suggestion is None:

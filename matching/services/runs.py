@@ -11,13 +11,16 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import covered_county_codes, role_of
+from backend.audit import services as audit
 from backend.common import bulk
+from backend.common.dispatch import dispatch
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.regions.models import Division
 from backend.workers.models import WorkerProfile
@@ -34,15 +37,37 @@ log = logging.getLogger(__name__)
 CHUNK_SIZE = 500
 JOBS_PER_WORKER = 10
 TRAININGS_PER_WORKER = 5
+# A `running` run whose last chunk committed this long ago has lost its worker (kill -9, OOM, a
+# lost machine): each committed chunk is the run's heartbeat, so keep this well above the time
+# one chunk takes (seconds for 500 workers). settings.MATCHING_RUN_STALE_SECONDS overrides it.
 STALE_RUNNING_AFTER = dt.timedelta(minutes=10)
+# A run still pending this long never reached a worker (the broker was down when it started).
+LOST_PENDING_AFTER = dt.timedelta(minutes=2)
+
+
+def _stale_before(now: dt.datetime) -> dt.datetime:
+    seconds = getattr(settings, "MATCHING_RUN_STALE_SECONDS", None)
+    return now - (dt.timedelta(seconds=seconds) if seconds is not None else STALE_RUNNING_AFTER)
 
 
 def run_workers(run: MatchingRun) -> QuerySet[WorkerProfile]:
-    """The workers a run covers: consented to data processing, living in the run's counties."""
-    qs = WorkerProfile.objects.filter(consent_data_processing=True)
+    """The workers a run covers: consented to data processing and not opted out of personalised
+    recommendations (PIPL Art. 24), living in the run's counties."""
+    qs = WorkerProfile.objects.filter(consent_data_processing=True, consent_personalised_recommendations=True)
     if not run.all_counties:
         qs = qs.filter(current_division_id__in=run.county_codes)
     return qs
+
+
+def withdraw_pending_on_consent_withdrawn(*, worker_ids: Sequence[int], purpose: str, **_: Any) -> None:
+    """Receiver of `backend.workers.consent.consent_withdrawn`: a worker who no longer wants
+    personalised suggestions (or any processing) has their pending ones withdrawn, in the same
+    transaction; reviewed ones and their outcomes stay."""
+    if purpose not in ("personalised_recommendations", "data_processing"):
+        return
+    Suggestion.objects.filter(worker_id__in=list(worker_ids), status=Suggestion.Status.PENDING).update(
+        status=Suggestion.Status.WITHDRAWN, updated_at=timezone.now()
+    )
 
 
 def _overlaps(run: MatchingRun, all_counties: bool, codes: set[str]) -> bool:
@@ -86,7 +111,7 @@ def matching_run_create(
 def _enqueue(run_id: int) -> None:
     from matching.tasks import execute_run
 
-    execute_run.delay(run_id)
+    dispatch(execute_run, run_id)  # a broker outage leaves the run pending for `matching_runs_recover`
 
 
 @transaction.atomic
@@ -125,7 +150,7 @@ def matching_run_reopen(*, run: MatchingRun) -> MatchingRun:
     """Make a failed, cancelled or crashed (stale `running`) run pending again; it goes on from its cursor."""
     now = timezone.now()
     reopenable = Q(status__in=[MatchingRun.Status.FAILED, MatchingRun.Status.CANCELLED]) | Q(
-        status=MatchingRun.Status.RUNNING, updated_at__lt=now - STALE_RUNNING_AFTER
+        status=MatchingRun.Status.RUNNING, updated_at__lt=_stale_before(now)
     )
     if not MatchingRun.objects.filter(reopenable, pk=run.pk).update(
         status=MatchingRun.Status.PENDING, error="", finished_at=None, updated_at=now
@@ -146,14 +171,26 @@ def matching_run_resume(*, actor: Any, run: MatchingRun) -> MatchingRun:
     return run
 
 
-def _claim(run_id: int) -> bool:
+def _claim(run_id: int) -> int | None:
+    """Take the run for this executor; returns its attempt number, which every chunk then checks,
+    so an executor thought dead (and replaced) can never write a chunk after its successor."""
     now = timezone.now()
     pending = Q(status=MatchingRun.Status.PENDING)
-    crashed = Q(status=MatchingRun.Status.RUNNING, updated_at__lt=now - STALE_RUNNING_AFTER)
-    return bool(
-        MatchingRun.objects.filter(Q(pk=run_id) & (pending | crashed)).update(
-            status=MatchingRun.Status.RUNNING, updated_at=now
-        )
+    crashed = Q(status=MatchingRun.Status.RUNNING, updated_at__lt=_stale_before(now))
+    with transaction.atomic():
+        if not MatchingRun.objects.filter(Q(pk=run_id) & (pending | crashed)).update(
+            status=MatchingRun.Status.RUNNING, attempt=F("attempt") + 1, updated_at=now
+        ):
+            return None
+        return MatchingRun.objects.values_list("attempt", flat=True).get(pk=run_id)
+
+
+def _hold(run_id: int, attempt: int) -> MatchingRun | None:
+    """Lock the run for one chunk, if it is still this executor's (not cancelled, not taken over)."""
+    return (
+        MatchingRun.objects.select_for_update()
+        .filter(pk=run_id, status=MatchingRun.Status.RUNNING, attempt=attempt)
+        .first()
     )
 
 
@@ -162,52 +199,66 @@ def matching_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> Matchi
 
     Returns None when the run is not claimable (done, cancelled, or running elsewhere).
     """
-    if not _claim(run_id):
+    attempt = _claim(run_id)
+    if attempt is None:
         return None
     run = MatchingRun.objects.get(pk=run_id)
     if run.started_at is None:
         run.started_at = timezone.now()
         run.save(update_fields=["started_at", "updated_at"])
+    mine = MatchingRun.objects.filter(pk=run_id, attempt=attempt)
     try:
         model, ranker = engine.active_model()
-        while True:
-            if MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.CANCELLED).exists():
-                break
-            ids = list(
-                run_workers(run)
-                .filter(pk__gt=run.cursor, pk__lte=run.max_worker_id)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:chunk_size]
-            )
-            if not ids:
-                break
-            catalogue_version, catalogue = engine.current_catalogue()
-            with transaction.atomic():
-                counts = _store_chunk(run, ids, catalogue, ranker, model)
-                MatchingRun.objects.filter(pk=run_id).update(
-                    cursor=ids[-1],
-                    processed_workers=F("processed_workers") + len(ids),
-                    suggestions_created=F("suggestions_created") + counts["created"],
-                    suggestions_updated=F("suggestions_updated") + counts["updated"],
-                    suggestions_withdrawn=F("suggestions_withdrawn") + counts["withdrawn"],
-                    model_version=model,
-                    catalogue_version=catalogue_version,
-                    updated_at=timezone.now(),
-                )
-            run.cursor = ids[-1]
+        while _run_chunk(run_id, attempt, chunk_size, model, ranker):
+            pass
         now = timezone.now()
-        MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.RUNNING).update(
+        mine.filter(status=MatchingRun.Status.RUNNING).update(
             status=MatchingRun.Status.SUCCEEDED, finished_at=now, updated_at=now
         )
     except Exception as exc:
         log.exception("matching run %s failed", run_id)
         now = timezone.now()
-        MatchingRun.objects.filter(pk=run_id).update(
+        mine.update(
             status=MatchingRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=now,
             updated_at=now,
         )  # fmt: skip
     run.refresh_from_db()
+    # Suggestions are written in bulk (no model signals): one audit entry sums the run up.
+    audit.record(action="matching_run", actor=run.started_by, target=run, detail={
+        "kind": run.kind, "status": run.status, "workers": run.processed_workers, "created": run.suggestions_created,
+        "updated": run.suggestions_updated, "withdrawn": run.suggestions_withdrawn})  # fmt: skip
     return run
+
+
+def _run_chunk(run_id: int, attempt: int, chunk_size: int, model: ModelVersion, ranker: Any) -> bool:
+    """Store the next chunk's suggestions and move the cursor, in one transaction under the run's
+    row lock: a worker killed mid-chunk leaves nothing of it, and its successor redoes it whole.
+    False when there is nothing left, or the run was cancelled or taken over."""
+    catalogue_version, catalogue = engine.current_catalogue()
+    with transaction.atomic():
+        run = _hold(run_id, attempt)
+        if run is None:
+            return False
+        ids = list(
+            run_workers(run)
+            .filter(pk__gt=run.cursor, pk__lte=run.max_worker_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:chunk_size]
+        )
+        if not ids:
+            return False
+        counts = _store_chunk(run, ids, catalogue, ranker, model)
+        MatchingRun.objects.filter(pk=run_id).update(
+            cursor=ids[-1],
+            processed_workers=F("processed_workers") + len(ids),
+            suggestions_created=F("suggestions_created") + counts["created"],
+            suggestions_updated=F("suggestions_updated") + counts["updated"],
+            suggestions_withdrawn=F("suggestions_withdrawn") + counts["withdrawn"],
+            model_version=model,
+            catalogue_version=catalogue_version,
+            updated_at=timezone.now(),
+        )
+    return True
 
 
 def _store_chunk(
@@ -330,13 +381,27 @@ def _upsert(
 
 
 def matching_runs_recover() -> list[int]:
-    """Re-enqueue runs left `running` by a crashed worker (the periodic sweep calls this)."""
-    stale = timezone.now() - STALE_RUNNING_AFTER
-    ids = list(
-        MatchingRun.objects.filter(status=MatchingRun.Status.RUNNING, updated_at__lt=stale).values_list(
-            "pk", flat=True
-        )
+    """Re-send the runs a crash or a broker outage left behind (the periodic sweep calls this).
+
+    A `running` run without a heartbeat lost its worker: it is made pending again here (its
+    cursor kept), so whichever worker takes the task resumes it, and the old executor, should it
+    still be alive after all, stops at its next chunk (`_hold`). A run pending for a while never
+    got its task. Sending one twice is harmless: only one executor claims it.
+    """
+    now = timezone.now()
+    stale = MatchingRun.objects.filter(status=MatchingRun.Status.RUNNING, updated_at__lt=_stale_before(now))
+    reopened = [
+        run_id
+        for run_id in stale.values_list("pk", flat=True)
+        # Conditional again: a chunk may have committed since the read.
+        if stale.filter(pk=run_id).update(status=MatchingRun.Status.PENDING, updated_at=now)
+    ]
+    if reopened:
+        log.warning("matching runs %s lost their worker; resuming from their cursors", reopened)
+    lost = MatchingRun.objects.filter(
+        status=MatchingRun.Status.PENDING, updated_at__lt=now - LOST_PENDING_AFTER
     )
+    ids = sorted({*reopened, *lost.values_list("pk", flat=True)})
     for run_id in ids:
         _enqueue(run_id)
     return ids
