@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -88,7 +88,10 @@ class ImportJobListCreateView(APIView):
     throttle_scope = "imports"
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses=ImportJobSummaryOutput(many=True))
+    @extend_schema(
+        operation_id="v1_imports_list",  # an object body would otherwise make it a second "retrieve"
+        responses=inline_serializer("ImportJobList", {"results": ImportJobSummaryOutput(many=True)}),
+    )
     def get(self, request: Request) -> Response:
         jobs = import_job_list(actor=request.user)[:LIST_LIMIT]
         data = ImportJobSummaryOutput(jobs, many=True, context={"request": request}).data
@@ -122,7 +125,13 @@ class ImportTemplateView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=sorted(SCHEMAS)),
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=sorted(CONTENT_TYPES)),
+        ],
+        responses={(200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY, (200, "text/csv"): OpenApiTypes.STR},
+    )
     def get(self, request: Request, kind: str, fmt: str) -> HttpResponse:
         if kind not in SCHEMAS or fmt not in CONTENT_TYPES:
             raise NotFound(_("没有该类型的导入模板。"))

@@ -41,7 +41,9 @@ class SkillOutput(serializers.ModelSerializer):
 
 class CertificateTypeOutput(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    occupation: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    occupation: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = CertificateType
