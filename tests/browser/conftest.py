@@ -98,3 +98,63 @@ def log_in(page, user) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(lambda url: urlsplit(url).path == "/")
+
+
+@pytest.fixture(scope="module")
+def module_server(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """A live server whose rows last for the whole test module, for modules that build one world
+    and visit many pages (pytest-django's `live_server` makes every test transactional, flushing
+    the rows after each one). Rows written by module fixtures are committed; the module's tests
+    take a plain `django_db` mark (so the test database exists) and must not use `live_server`.
+    The end flushes what the module wrote and reloads the reference data."""
+    from django.core.management import call_command
+    from django.test.utils import modify_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    from backend.regions.models import Division
+
+    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+        if not Division.objects.exists():  # an earlier transactional test flushed it
+            call_command("load_divisions", verbosity=0)
+            call_command("load_taxonomy", verbosity=0)
+        server = LiveServer("localhost")
+        try:
+            yield server
+        finally:
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("load_divisions", verbosity=0)
+            call_command("load_taxonomy", verbosity=0)
+
+
+def logged_in_context(browser, base_url: str, user):  # type: ignore[no-untyped-def]
+    """A phone-sized Chinese context holding `user`'s session (None: anonymous), without going
+    through the login form."""
+    from django.conf import settings
+    from django.test import Client
+
+    context = browser.new_context(base_url=base_url, locale="zh-CN", viewport=PHONE)
+    context.set_default_timeout(10_000)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+    return context
+
+
+SERIOUS = ("serious", "critical")
+
+
+def axe_findings(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical violations on the page as it is now, one line per node:
+    rule id, impact, what to fix, and where (axe-core is bundled by axe-playwright-python)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {' > '.join(map(str, node['target']))}"
+        for v in violations
+        if v["impact"] in SERIOUS
+        for node in v["nodes"]
+    ]
