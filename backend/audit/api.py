@@ -39,7 +39,8 @@ class EntryFilterInput(serializers.Serializer):
 
 class EntryOutput(serializers.ModelSerializer):
     event_label = serializers.CharField(source="get_event_display", read_only=True)
-    request_id = serializers.CharField(source="cid", read_only=True)
+    # None for entries written outside a request (a Celery task, a command)
+    request_id = serializers.CharField(source="cid", read_only=True, allow_null=True)
     target_type = serializers.SerializerMethodField()
     target_id = serializers.CharField(source="object_pk", read_only=True)
     target = serializers.CharField(source="object_repr", read_only=True)

@@ -166,7 +166,7 @@ class WorkerProfileViewSet(ServiceViewSet):
 
     @extend_schema(methods=["GET"], request=None, responses=ConsentRecordOutput(many=True))
     @extend_schema(methods=["POST"], request=ConsentInput, responses=ConsentRecordOutput(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a short list, never paged
     def consents(self, request: Request, pk: str | None = None) -> Response:
         """The consent history, newest first; POST gives or withdraws one purpose."""
         worker = self.get_object()
