@@ -35,7 +35,16 @@ from .test_permission_matrix import build_world
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "5"))
-ALL_ROLES = ("anonymous", "worker_a", "provider_a", "employer_a", "staff_x", "admin", "security_admin", "auditor")
+ALL_ROLES = (
+    "anonymous",
+    "worker_a",
+    "provider_a",
+    "employer_a",
+    "staff_x",
+    "admin",
+    "security_admin",
+    "auditor",
+)
 ROLES = tuple(os.environ.get("SCHEMA_FUZZ_ROLES", ",".join(ALL_ROLES)).split(","))
 # Schemathesis' coverage phase sends every boundary and wrong-type value of every parameter and
 # body field in each media type (about 150 requests per operation, whatever EXAMPLES says), so it
