@@ -25,6 +25,10 @@ SEARCH_BACKEND = "fts5"
 # Tasks run in-process in the normal suite so tests are deterministic; the tests marked
 # `celery_worker` switch to the real broker (CELERY_BROKER_URL) and a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Every test makes its own rows: a process (CI's Celery worker among them) checks the matching
+# catalogue's version on each call and rebuilds it at once, never serving a previous test's.
+MATCHING_VERSION_CHECK_SECONDS = 0
+MATCHING_REBUILD_SECONDS = 0
 if env("TEST_DATABASE_NAME", default=""):
     # A fixed test database name, so a Celery worker started beside the suite can reach it.
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405

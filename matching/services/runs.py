@@ -22,12 +22,14 @@ from backend.audit import services as audit
 from backend.common import bulk
 from backend.common.dispatch import dispatch
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
+from backend.jobs.models import Posting
 from backend.regions.models import Division
 from backend.workers.models import WorkerProfile
 from matching import adapters, engine
 from matching.core.recommend import recommend_batch
 from matching.models import MatchingRun, ModelVersion, Suggestion, SuggestionEvent
 from matching.policies import can_manage_run
+from training.models import Session
 
 from .jsonable import jsonable
 from .recommend import check_kind
@@ -331,6 +333,14 @@ def _stored_row(rec: Any, run: MatchingRun, model: ModelVersion, now: dt.datetim
     }
 
 
+def _live_items(kind: str, item_ids: set[int]) -> set[int]:
+    """The offered items whose rows still exist. The catalogue in memory may be older than the
+    rows (it is rebuilt at most every MATCHING_REBUILD_SECONDS): a posting or session deleted
+    since would fail the chunk's INSERT on its foreign key, and with it the whole run."""
+    model = Posting if kind == "job" else Session
+    return set(model.objects.filter(pk__in=item_ids).values_list("pk", flat=True))
+
+
 def _upsert(
     kind: str, worker_ids: list[int], results: Sequence[Sequence[Any]], run: MatchingRun, model: ModelVersion
 ) -> dict[str, int]:
@@ -342,6 +352,7 @@ def _upsert(
     """
     field = "posting_id" if kind == "job" else "session_id"
     existing = _existing(kind, worker_ids, field)
+    live = _live_items(kind, {rec.item_id for recs in results for rec in recs})
     now = timezone.now()
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
@@ -350,7 +361,7 @@ def _upsert(
         seen: set[int] = set()
         for rec in recs:
             key = (worker_id, rec.item_id)
-            if key in existing.reviewed or rec.item_id in seen:
+            if key in existing.reviewed or rec.item_id in seen or rec.item_id not in live:
                 continue
             seen.add(rec.item_id)
             row = _stored_row(rec, run, model, now)

@@ -46,6 +46,29 @@ def _snapshot() -> dict[int, tuple]:
     }
 
 
+def test_a_run_skips_items_deleted_since_the_catalogue_was_built(
+    settings, django_capture_on_commit_callbacks
+):
+    """A catalogue in memory may be older than the rows: a deleted posting is not suggested, and
+    the run does not fail on its foreign key."""
+    world = build_world()
+    settings.MATCHING_REBUILD_SECONDS = 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _run(world.user("staff_x"), kind="job")
+    first.refresh_from_db()
+    cook = world.postings["cook_x"]
+    assert Suggestion.objects.filter(run=first, posting=cook).exists()
+    Suggestion.objects.filter(posting=cook).delete()
+    Application.objects.filter(posting=cook).delete()
+    cook.delete()  # the catalogue is too young to be rebuilt: it still offers the posting
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _run(world.user("staff_x"), kind="job")
+    second.refresh_from_db()
+    assert second.status == MatchingRun.Status.SUCCEEDED, second.error
+    assert second.processed_workers == second.total_workers == 2
+    assert not Suggestion.objects.filter(run=second, posting_id=cook.pk).exists()
+
+
 def test_a_run_stores_each_workers_top_suggestions_with_model_version_and_run(
     django_capture_on_commit_callbacks,
 ):
