@@ -31,8 +31,10 @@ sys.path.insert(0, str(BASE_DIR))
 
 from backend.common.validators import id_number_check_char, mask_id_number, mask_mobile  # noqa: E402
 
-ID_18 = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-ID_15 = re.compile(r"(?<!\d)\d{15}(?!\d)")
+ID_18 = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")  # its check character rules out chance digit runs
+# The old 15-digit number has no check digit: one glued to ASCII letters is part of something else,
+# such as a 32-character hex request id that happens to hold 15 digits in a row (seen in CI).
+ID_15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 # Digits or ASCII letters next to it make it part of something else (a hex id, a longer number).
 MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9A-Za-z])")
 DIGIT_RUN = re.compile(r"[0-9Xx]{11,}")

@@ -23,6 +23,8 @@ CLEAN = [
     {"message": "GET /api/v1/workers/ 200 3.2ms", "request_id": "a13912345678b" + "0" * 19},
     {"message": "order 1391234567890123456789 took 139123.45678 ms"},
     {"message": f"order number {WRONG_CHECK}"},
+    # a request id whose hex happens to hold 15 digits with a valid birth date (seen in CI)
+    {"message": "GET /api/v1/search/suggest/ 200 0.7ms", "request_id": "e33dbda441881900101123c3e01c129f"},
 ]
 
 
@@ -48,9 +50,9 @@ def test_clear_numbers_are_found_and_shown_masked(tmp_path):
     _, findings = scan([_write(tmp_path / "dirty.log", CLEAN + dirty)], DemoNumbers())
 
     assert [(f.line_number, f.kind) for f in findings] == [
-        (5, "ID number"),
-        (6, "mobile"),
-        (7, "old ID number"),
+        (6, "ID number"),
+        (7, "mobile"),
+        (8, "old ID number"),
     ]
     assert all(f.value not in f.line for f in findings)
 
