@@ -351,5 +351,5 @@ CELERY_BEAT_SCHEDULE = {
     "matching-sweep": {"task": "matching.sweep", "schedule": 60 * 30},
     "imports-sweep": {"task": "imports.sweep", "schedule": 60 * 10},
     "matching-train-ranker": {"task": "matching.train_ranker", "schedule": 60 * 60 * 24 * 7},
+    "privacy-retention": {"task": "workers.privacy_retention", "schedule": 60 * 60 * 24},
 }
-CELERY_BEAT_SCHEDULE["privacy-retention"] = {"task": "workers.privacy_retention", "schedule": 60 * 60 * 24}

@@ -3,6 +3,8 @@ deletion request; thin views over backend/workers (consent, privacy, deletion)."
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -58,28 +60,31 @@ def _page(request: HttpRequest, profile: Any, *, delete_form: DeletionRequestFor
     return render(request, "web/worker/privacy.html", context, status=status)
 
 
-def _own_profile(request: HttpRequest) -> Any:
-    profile = sel.own_profile(user=request.user)
-    if profile is None:
-        messages.info(request, _("你还没有填写资料,平台没有保存你的个人信息。"))
-    return profile
+def with_own_profile(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Hands the view the worker's own profile; without one there is nothing held to show."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        profile = sel.own_profile(user=request.user)
+        if profile is None:
+            messages.info(request, _("你还没有填写资料,平台没有保存你的个人信息。"))
+            return redirect("me-profile")
+        return view(request, profile, *args, **kwargs)
+
+    return wrapped
 
 
 @require_GET
 @worker_only
-def me_privacy(request: HttpRequest) -> HttpResponse:
-    profile = _own_profile(request)
-    if profile is None:
-        return redirect("me-profile")
+@with_own_profile
+def me_privacy(request: HttpRequest, profile: Any) -> HttpResponse:
     return _page(request, profile)
 
 
 @require_POST
 @worker_only
-def me_privacy_consent(request: HttpRequest) -> HttpResponse:
-    profile = _own_profile(request)
-    if profile is None:
-        return redirect("me-profile")
+@with_own_profile
+def me_privacy_consent(request: HttpRequest, profile: Any) -> HttpResponse:
     form = ConsentForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
@@ -104,9 +109,11 @@ def me_privacy_consent(request: HttpRequest) -> HttpResponse:
 def me_privacy_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("json", "xlsx"):
         raise Http404
-    profile = _own_profile(request)
-    if profile is None:
-        return redirect("me-profile")
+    return _download(request, fmt=fmt)
+
+
+@with_own_profile
+def _download(request: HttpRequest, profile: Any, *, fmt: str) -> HttpResponse:
     data = privacy.worker_data_export(actor=request.user, worker=profile)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "json":
@@ -120,10 +127,8 @@ def me_privacy_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_POST
 @worker_only
-def me_privacy_delete(request: HttpRequest) -> HttpResponse:
-    profile = _own_profile(request)
-    if profile is None:
-        return redirect("me-profile")
+@with_own_profile
+def me_privacy_delete(request: HttpRequest, profile: Any) -> HttpResponse:
     form = DeletionRequestForm(request.POST)
     if not form.is_valid():
         return _page(request, profile, delete_form=form, status=400)
