@@ -142,8 +142,13 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Personal data --------------------------------------------------------------------------
-# Key for encrypting ID numbers at rest; derived from SECRET_KEY when not given separately.
+# Secrets for encrypting ID numbers at rest (backend/common/crypto.py), comma-separated, newest
+# first: the first encrypts, all decrypt; `manage.py rotate_field_key` moves rows to the first.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# The single key of earlier versions: still read (after the list), and the index key's default.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# Keys the HMAC of ID numbers (duplicate checks, lookups); never rotated with the keys above.
+FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default="")
 
 # --- API ------------------------------------------------------------------------------------
 THROTTLE_RATES = {"anon": "120/min", "user": "600/min", "login": "10/min", "imports": "30/hour"}

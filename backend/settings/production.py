@@ -3,15 +3,24 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import FIELD_ENCRYPTION_KEY, FIELD_ENCRYPTION_KEYS, FIELD_INDEX_KEY, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters in production.")
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
-if not FIELD_ENCRYPTION_KEY:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set in production (see README).")
+if not (FIELD_ENCRYPTION_KEYS or FIELD_ENCRYPTION_KEY):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production (see README).")
+if FIELD_ENCRYPTION_KEYS and len(FIELD_ENCRYPTION_KEYS[0]) < 32:
+    raise ImproperlyConfigured(
+        "The first of FIELD_ENCRYPTION_KEYS (it encrypts) needs at least 32 random characters."
+    )
+# Without FIELD_INDEX_KEY the hashes are keyed by the legacy FIELD_ENCRYPTION_KEY; removing that
+# one after a rotation would silently change every hash, so one of the two must stay.
+if not (FIELD_INDEX_KEY or FIELD_ENCRYPTION_KEY):
+    raise ImproperlyConfigured(
+        "FIELD_INDEX_KEY must be set in production (an existing deployment: the former FIELD_ENCRYPTION_KEY)."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

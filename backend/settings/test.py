@@ -5,6 +5,10 @@ from .base import REST_FRAMEWORK, THROTTLE_RATES, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz"
+# Fixed field keys, whatever the environment says (backend/common/crypto.py).
+FIELD_ENCRYPTION_KEYS = ["test-only-field-key-0123456789abcdefghijklmnopqrstuv"]
+FIELD_ENCRYPTION_KEY = ""
+FIELD_INDEX_KEY = "test-only-index-key-0123456789abcdefghijklmnopqrstuv"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -83,7 +83,9 @@ class WorkerProfileOutput(serializers.ModelSerializer):
         if not self._full(obj):
             return None
         number = obj.reveal_id_number()
-        if number:  # every whole-number reveal is an audit entry (never the number itself)
+        # Every whole-number reveal is an audit entry (never the number itself); the masked copy,
+        # which stands in when no key opens the number, reveals nothing.
+        if number and number != obj.id_number_masked:
             audit.record(action="id_reveal", target=obj, request=self.context["request"],
                          detail={"own": obj.user_id is not None and obj.user_id == self.context["request"].user.pk})  # fmt: skip
         return number

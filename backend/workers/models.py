@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,8 @@ from backend.common import crypto
 from backend.common.models import TimeStampedModel
 from backend.common.validators import mask_id_number, mask_mobile, normalise_id_number, validate_mobile
 from backend.occupations.models import CertificateLevel
+
+log = logging.getLogger(__name__)
 
 
 class WorkerProfile(TimeStampedModel):
@@ -122,8 +126,21 @@ class WorkerProfile(TimeStampedModel):
         self.id_number_masked = mask_id_number(number)
 
     def reveal_id_number(self) -> str:
-        """The whole number; callers must have checked the viewer may see it."""
-        return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
+        """The whole number; callers must have checked the viewer may see it.
+
+        When no configured key opens it (a key removed before `rotate_field_key` moved every row),
+        the stored masked copy stands in and a warning names the row (never the value): a page
+        shows less rather than failing.
+        """
+        if not self.id_number_encrypted:
+            return ""
+        try:
+            return crypto.decrypt(self.id_number_encrypted)
+        except crypto.InvalidToken:
+            log.warning(
+                "worker profile %s: no field-encryption key opens its ID number; showing it masked", self.pk
+            )
+            return self.id_number_masked
 
     @property
     def mobile_masked(self) -> str:

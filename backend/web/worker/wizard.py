@@ -41,7 +41,15 @@ def _seal(raw: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _open(raw: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {k: [crypto.decrypt(x) if x else "" for x in v] if k in SEALED else v for k, v in raw.items()}
+    return {k: [_unsealed(x) for x in v] if k in SEALED else v for k, v in raw.items()}
+
+
+def _unsealed(token: str) -> str:
+    """A value sealed under a key since removed is dropped (the worker types it again), not a 500."""
+    try:
+        return crypto.decrypt(token) if token else ""
+    except crypto.InvalidToken:
+        return ""
 
 
 @dataclass
