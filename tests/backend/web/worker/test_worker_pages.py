@@ -173,6 +173,20 @@ def test_an_id_number_typed_but_not_saved_is_kept_encrypted_in_the_session(clien
     assert f'value="{typed}"' in client.get("/me/profile/?step=1").content.decode()
 
 
+def test_rotating_the_field_encryption_key_keeps_a_half_filled_wizard_working(client, newcomer, settings):
+    typed = f.valid_id_number(525252)
+    complete(client, steps=(STEP1 | {"id_number": typed},))
+    settings.FIELD_ENCRYPTION_KEYS = [
+        "a-new-first-key-0123456789abcdefghijklmnop",
+        *settings.FIELD_ENCRYPTION_KEYS,
+    ]
+    assert f'value="{typed}"' in client.get("/me/profile/?step=1").content.decode()  # the old key still reads
+    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]  # and once it is gone:
+    response = client.get("/me/profile/?step=1")
+    assert response.status_code == 200  # the sealed value is dropped, to be typed again
+    assert typed not in response.content.decode()
+
+
 def test_a_duplicate_id_number_comes_back_on_step_one(client, newcomer):
     taken = f.valid_id_number(424242)
     f.WorkerProfileFactory(id_number=taken)
