@@ -98,4 +98,5 @@ def test_an_id_number_no_key_opens_shows_masked_and_logs_without_the_value(setti
     with caplog.at_level(logging.WARNING):
         assert worker.reveal_id_number() == worker.id_number_masked == "1101**********002X"
     assert f"worker profile {worker.pk}" in caplog.text
-    assert NUMBER not in caplog.text and worker.id_number_encrypted not in caplog.text
+    assert NUMBER not in caplog.text
+    assert worker.id_number_encrypted not in caplog.text

@@ -45,7 +45,8 @@ def test_local_field_keys_are_generated_once_into_a_private_file(tmp_path):
     first = local_field_keys(path, first_index_key="the-secret-that-made-the-hashes")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert first.index_key == "the-secret-that-made-the-hashes"
-    assert len(first.encryption_keys) == 1 and len(first.encryption_keys[0]) >= 32
+    assert len(first.encryption_keys) == 1
+    assert len(first.encryption_keys[0]) >= 32
     assert local_field_keys(path, first_index_key="another") == first
     assert json.loads(path.read_text())["encryption_keys"] == first.encryption_keys
     assert [p.name for p in path.parent.iterdir()] == ["field-keys.json"]  # no temporary file left
