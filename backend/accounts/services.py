@@ -57,13 +57,15 @@ class RevokeReason:
     """Why tokens were revoked, as recorded in the audit entry."""
 
     OWNER = "owner"
-    SECURITY_ADMIN = "security_admin"
+    SECURITY_ADMIN = "security_admin"  # through the API, or the Django admin's delete
     LIMIT = "limit"  # a new token beyond SKILLBRIDGE_TOKENS_PER_USER
     PASSWORD_RESET = "password_reset"
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str = "", user_agent: str = "", request: Any = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str = "", user_agent: str = "", request: Any = None
+) -> tuple[ApiToken, str]:
     """A new token for one device, with the lifetime of the user's role: (row, key). The key is
     returned this once and stored only as a digest; the oldest live tokens beyond
     SKILLBRIDGE_TOKENS_PER_USER are revoked."""
@@ -76,7 +78,12 @@ def api_token_create(*, user: User, name: str = "", user_agent: str = "", reques
         .values_list("pk", flat=True)[settings.SKILLBRIDGE_TOKENS_PER_USER :]
     )
     if surplus:
-        _revoke(ApiToken.objects.filter(pk__in=surplus), actor=user, reason=RevokeReason.LIMIT, request=request)
+        api_tokens_revoke(
+            tokens=ApiToken.objects.filter(pk__in=surplus),
+            actor=user,
+            reason=RevokeReason.LIMIT,
+            request=request,
+        )
     audit.record(
         action=audit.Event.LOGIN, actor=user, target=user, request=request,
         detail={"via": "api_token", "token": api_token.pk},
@@ -84,8 +91,9 @@ def api_token_create(*, user: User, name: str = "", user_agent: str = "", reques
     return api_token, key
 
 
-def _revoke(tokens: Any, *, actor: Any, reason: str, request: Any = None) -> int:
-    """Delete `tokens` (a queryset), one audit entry per owner."""
+def api_tokens_revoke(*, tokens: Any, actor: Any, reason: str, request: Any = None) -> int:
+    """Delete `tokens` (a queryset), one audit entry per owner. The caller has checked that
+    `actor` may (the API and pages below, the Django admin by its delete permission)."""
     by_owner: dict[int, list[int]] = {}
     for pk, user_id in tokens.values_list("pk", "user_id"):
         by_owner.setdefault(user_id, []).append(pk)
@@ -111,7 +119,9 @@ def api_token_revoke(*, actor: Any, token_id: int, request: Any = None) -> None:
     if api_token is None or not _may_manage_tokens_of(actor, api_token.user_id):
         raise NotFound(_("未找到该令牌。"))
     reason = RevokeReason.OWNER if actor.pk == api_token.user_id else RevokeReason.SECURITY_ADMIN
-    _revoke(ApiToken.objects.filter(pk=api_token.pk), actor=actor, reason=reason, request=request)
+    api_tokens_revoke(
+        tokens=ApiToken.objects.filter(pk=api_token.pk), actor=actor, reason=reason, request=request
+    )
 
 
 @transaction.atomic
@@ -123,7 +133,11 @@ def api_tokens_revoke_all(*, actor: Any, user: User, reason: str = "", request: 
             raise PermissionDenied(_("只有本人或安全管理员可以吊销令牌。"))
         reason = RevokeReason.OWNER if actor.pk == user.pk else RevokeReason.SECURITY_ADMIN
     tokens = ApiToken.objects.filter(user=user)
-    return _revoke(tokens, actor=actor, reason=reason, request=request) if tokens.exists() else 0
+    return (
+        api_tokens_revoke(tokens=tokens, actor=actor, reason=reason, request=request)
+        if tokens.exists()
+        else 0
+    )
 
 
 def api_tokens_purge_expired(*, now: Any = None) -> int:

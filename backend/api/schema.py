@@ -30,6 +30,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
 
+
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
