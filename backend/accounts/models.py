@@ -24,7 +24,7 @@ class ServiceCentre(TimeStampedModel):
         return self.name
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # knox's untyped auth_token_set
     """A login. The role decides what it may see; staff roles belong to one organisation."""
 
     class Role(models.TextChoices):

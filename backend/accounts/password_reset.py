@@ -55,13 +55,13 @@ def _email_ident(email: str) -> str:
 def reset_address_allowed(*, request: HttpRequest) -> bool:
     """Counts one request from the client's address; False once over `password_reset`."""
     limit = ResetLimit(scope="password_reset", ident=lockout.client_ip(request) or "")
-    return limit.allow_request(request, None)
+    return limit.allow_request(request, None)  # type: ignore[arg-type]  # only get_cache_key reads them
 
 
 def reset_email_allowed(*, request: HttpRequest, email: str) -> bool:
     """Counts one request for this email address; False once over `password_reset_email`."""
     limit = ResetLimit(scope="password_reset_email", ident=_email_ident(email))
-    return limit.allow_request(request, None)
+    return limit.allow_request(request, None)  # type: ignore[arg-type]
 
 
 class EmailPasswordResetForm(PasswordResetForm):
@@ -70,8 +70,9 @@ class EmailPasswordResetForm(PasswordResetForm):
     def get_users(self, email: str) -> Iterator[Any]:
         return (user for user in super().get_users(email) if role_of(user) in EMAIL_RESET_ROLES)
 
-    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
-        super().save(*args, request=request, **kwargs)
+    def save(self, **kwargs: Any) -> None:  # type: ignore[override]
+        super().save(**kwargs)
+        request = kwargs.get("request")
         for user in self.get_users(self.cleaned_data["email"]):
             audit.record(
                 action=audit.Event.PASSWORD_RESET, actor=user, target=user, request=request,
