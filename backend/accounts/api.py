@@ -122,7 +122,7 @@ class ApiTokenListView(APIView):
         tokens = selectors.api_tokens_live(user=request.user)
         return Response(ApiTokenOutput(tokens, many=True, context={"request": request}).data)
 
-    @extend_schema(responses=RevokedOutput, operation_id="v1_auth_tokens_revoke_all")
+    @extend_schema(responses={200: RevokedOutput}, operation_id="v1_auth_tokens_revoke_all")
     def delete(self, request: Request) -> Response:
         count = services.api_tokens_revoke_all(actor=request.user, user=request.user, request=request)  # type: ignore[arg-type]
         return Response(RevokedOutput({"revoked": count}).data)
@@ -159,7 +159,7 @@ class UserApiTokenListView(APIView):
         tokens = selectors.api_tokens_live(user=user)
         return Response(ApiTokenOutput(tokens, many=True, context={"request": request}).data)
 
-    @extend_schema(responses=RevokedOutput, operation_id="v1_auth_users_tokens_revoke_all")
+    @extend_schema(responses={200: RevokedOutput}, operation_id="v1_auth_users_tokens_revoke_all")
     def delete(self, request: Request, user_id: int) -> Response:
         user = _user_for_security_admin(request, user_id)
         count = services.api_tokens_revoke_all(actor=request.user, user=user, request=request)

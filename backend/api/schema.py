@@ -62,7 +62,7 @@ ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
 
 DESCRIPTIONS = {
     400: "输入有误(code: validation_error 及各业务代码),fields 标出各字段的问题",
-    401: "未登录或登录信息无效(not_authenticated / authentication_failed)",
+    401: "未登录或登录信息无效(not_authenticated / authentication_failed / token_expired / token_invalid)",
     403: "没有执行此操作的权限(permission_denied)",
     404: "记录不存在或对当前用户不可见,或页码超出范围(not_found)",
     406: "无法按 Accept 请求头返回内容(not_acceptable)",
