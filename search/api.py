@@ -9,8 +9,9 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from backend.api.throttling import AnonRateThrottle
 
 from .params import SearchParams
 from .services import search_run, search_suggest

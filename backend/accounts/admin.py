@@ -5,8 +5,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from .models import ServiceCentre, User
-from .services import user_role_access_sync
+from .models import ApiToken, ServiceCentre, User
+from .services import RevokeReason, api_tokens_revoke, user_role_access_sync
 
 ROLE_FIELDS = ("role", "display_name", "provider", "employer", "service_centre")
 
@@ -52,3 +52,29 @@ class UserAdmin(BaseUserAdmin):
 class ServiceCentreAdmin(admin.ModelAdmin):
     list_display = ("name",)
     filter_horizontal = ("counties",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """The security administrator's view of API tokens: who, which device, when; deleting one
+    revokes it (audited). Never the key: only its digest is stored, and not shown either."""
+
+    list_display = ("user", "name", "user_agent", "created", "last_used_at", "expiry")
+    search_fields = ("user__username", "name")
+    fields = ("user", "name", "user_agent", "created", "last_used_at", "expiry")
+    readonly_fields = fields
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tokens come from the token endpoint, whose answer is the only copy of the key
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        self.delete_queryset(request, ApiToken.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        api_tokens_revoke(
+            tokens=queryset, actor=request.user, reason=RevokeReason.SECURITY_ADMIN, request=request
+        )

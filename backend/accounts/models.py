@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 from backend.common.models import TimeStampedModel
 
@@ -22,7 +24,7 @@ class ServiceCentre(TimeStampedModel):
         return self.name
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # knox's untyped auth_token_set
     """A login. The role decides what it may see; staff roles belong to one organisation."""
 
     class Role(models.TextChoices):
@@ -66,3 +68,25 @@ class User(AbstractUser):
                 condition=~models.Q(role="service_staff") | models.Q(service_centre__isnull=False),
             ),
         ]
+
+
+class ApiToken(AbstractAuthToken):
+    """One API token (django-rest-knox's, swapped in by KNOX_TOKEN_MODEL): only its SHA-512 digest
+    and first 15 characters are stored. One per device; it expires by the owner's role
+    (backend/accounts/tokens.py) and is revoked by deleting the row.
+
+    `id` is what the owner and the security administrator name a token by: never the key."""
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField("设备名称", max_length=64, blank=True)
+    user_agent = models.CharField("客户端", max_length=200, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        indexes = [models.Index(fields=["user", "expiry"], name="apitoken_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.user_agent[:40] or '接口令牌'} #{self.pk}"

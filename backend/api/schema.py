@@ -15,7 +15,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+
 from backend.api.views import ServiceViewSet
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """`Authorization: Token <key>` (knox's hashed tokens), under the scheme name DRF's token had."""
+
+    target_class = "backend.accounts.tokens.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -48,7 +62,7 @@ ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
 
 DESCRIPTIONS = {
     400: "输入有误(code: validation_error 及各业务代码),fields 标出各字段的问题",
-    401: "未登录或登录信息无效(not_authenticated / authentication_failed)",
+    401: "未登录或登录信息无效(not_authenticated / authentication_failed / token_expired / token_invalid)",
     403: "没有执行此操作的权限(permission_denied)",
     404: "记录不存在或对当前用户不可见,或页码超出范围(not_found)",
     406: "无法按 Accept 请求头返回内容(not_acceptable)",

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from backend.accounts.api import MeView, TokenView
+from backend.accounts.api import ApiTokenDetailView, ApiTokenListView, MeView, TokenView, UserApiTokenListView
 from backend.jobs.api import ApplicationViewSet, EmployerViewSet, PostingViewSet
 from backend.occupations.api import CertificateTypeViewSet, DivisionViewSet, OccupationViewSet, SkillViewSet
 from backend.workers.api import WorkerProfileViewSet
@@ -23,6 +23,9 @@ router.register("certificate-types", CertificateTypeViewSet, basename="certifica
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", ApiTokenListView.as_view(), name="auth-tokens"),
+    path("auth/tokens/<int:token_id>/", ApiTokenDetailView.as_view(), name="auth-token-detail"),
+    path("auth/users/<int:user_id>/tokens/", UserApiTokenListView.as_view(), name="auth-user-tokens"),
     path("me/", MeView.as_view(), name="me"),
     path("imports/", include("backend.imports.urls")),
     path("audit/", include("backend.audit.urls")),

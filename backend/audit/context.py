@@ -42,8 +42,12 @@ def request_id(request: Any = None) -> str | None:
 
 
 def remote_addr(request: Any = None) -> str | None:
-    """REMOTE_ADDR only: X-Forwarded-For is whatever the client chooses to send."""
+    """The client's address as the lockout and the throttles count it: REMOTE_ADDR, or behind
+    SKILLBRIDGE_TRUSTED_PROXIES proxies the address the last of ours saw (never what the client
+    wrote into X-Forwarded-For)."""
+    from backend.accounts.lockout import client_ip
+
     request = request if request is not None else current_request.get()
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(getattr(request, "_request", request)) or None

@@ -14,7 +14,8 @@ class AuditMiddleware(AuditlogMiddleware):
     """Entries written during the request get its user, address and request id (see context.py).
 
     Two changes to auditlog's: the actor is left to the entry (read when it is written, after DRF
-    has authenticated a token), and the address is REMOTE_ADDR, never X-Forwarded-For/-Port.
+    has authenticated a token), and the address is the client's as the lockout counts it (context.remote_addr), never
+    what the client wrote into X-Forwarded-For.
     """
 
     @staticmethod

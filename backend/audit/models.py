@@ -39,6 +39,8 @@ class Entry(AbstractLogEntry):
         IMPORT = "import", "批量导入"
         MATCHING_RUN = "matching_run", "批量匹配"
         PURGE = "purge", "清理过期日志"
+        TOKEN_REVOKE = "token_revoke", "吊销接口令牌"
+        PASSWORD_RESET = "password_reset", "重置密码"
 
     content_type = models.ForeignKey(
         "contenttypes.ContentType",

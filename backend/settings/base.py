@@ -26,7 +26,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens (backend/accounts/tokens.py); its model is swapped for accounts.ApiToken
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -151,11 +151,23 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default="")
 
 # --- API ------------------------------------------------------------------------------------
-THROTTLE_RATES = {"anon": "120/min", "user": "600/min", "login": "10/min", "imports": "30/hour"}
+# `login`: the token endpoint, per client address; `password_reset*`: the reset form's sends, per
+# address and per email address (backend/accounts/password_reset.py).
+THROTTLE_RATES = {
+    "anon": "120/min",
+    "user": "600/min",
+    "login": "10/min",
+    "imports": "30/hour",
+    "password_reset": "5/hour",
+    "password_reset_email": "3/hour",
+}
+# How many proxies of ours append to X-Forwarded-For in front of Django (0: use REMOTE_ADDR, and
+# X-Forwarded-For is ignored). The lockout, the throttles and the audit log all count by it.
+SKILLBRIDGE_TRUSTED_PROXIES = env.int("SKILLBRIDGE_TRUSTED_PROXIES", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "backend.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -170,11 +182,13 @@ REST_FRAMEWORK = {
     # On for every view, counted in the shared cache (CACHES below) so limits hold across
     # processes; `login` (the token endpoint) and `imports` (uploads) are scoped per view.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "backend.api.throttling.AnonRateThrottle",
+        "backend.api.throttling.UserRateThrottle",
         "backend.api.throttling.WriteScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
+    # DRF's own reading of X-Forwarded-For agrees with lockout.client_ip (None would trust any).
+    "NUM_PROXIES": SKILLBRIDGE_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SkillBridge 粤技桥 API",
@@ -275,8 +289,22 @@ AXES_CLIENT_IP_CALLABLE = "backend.accounts.lockout.client_ip"
 AXES_VERBOSE = False  # no start-up banner in every command's output
 # Masked in axes' log lines and in the form data it stores with an attempt.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp", "code", "recovery_code"]
-# How many proxies of ours append to X-Forwarded-For in front of Django (0: use REMOTE_ADDR).
-SKILLBRIDGE_TRUSTED_PROXIES = env.int("SKILLBRIDGE_TRUSTED_PROXIES", default=0)
+# SKILLBRIDGE_TRUSTED_PROXIES (how many proxies append to X-Forwarded-For) is set with the API above.
+
+# API tokens (django-rest-knox, backend/accounts/tokens.py): stored hashed, one per device, fixed
+# lifetime from issue by role (workers as their session; every other role one working day).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+SKILLBRIDGE_TOKEN_TTL_WORKER = dt.timedelta(days=env.int("SKILLBRIDGE_TOKEN_TTL_WORKER_DAYS", default=30))
+SKILLBRIDGE_TOKEN_TTL_STAFF = dt.timedelta(hours=env.int("SKILLBRIDGE_TOKEN_TTL_STAFF_HOURS", default=8))
+SKILLBRIDGE_TOKENS_PER_USER = 10  # a new one beyond this revokes the oldest
+
+# Password reset by email (backend/accounts/password_reset.py) for every role but worker: Django's
+# signed one-time link, valid this long. EMAIL_URL: e.g. smtp+tls://user:password@smtp.example.cn:587.
+PASSWORD_RESET_TIMEOUT = 60 * 60  # seconds
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="粤技桥 SkillBridge <noreply@localhost>")
 
 # Sessions (backend/accounts/sessions.py): every role but worker ends 8 hours after the login
 # and after 30 minutes idle; workers keep 14 days on their own phone.
@@ -357,4 +385,5 @@ CELERY_BEAT_SCHEDULE = {
     "imports-sweep": {"task": "imports.sweep", "schedule": 60 * 10},
     "matching-train-ranker": {"task": "matching.train_ranker", "schedule": 60 * 60 * 24 * 7},
     "privacy-retention": {"task": "workers.privacy_retention", "schedule": 60 * 60 * 24},
+    "api-tokens-purge": {"task": "accounts.api_tokens_purge_expired", "schedule": 60 * 60 * 24},
 }

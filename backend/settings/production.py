@@ -22,6 +22,10 @@ if not (FIELD_INDEX_KEY or FIELD_ENCRYPTION_KEY):
         "FIELD_INDEX_KEY must be set in production (an existing deployment: the former FIELD_ENCRYPTION_KEY)."
     )
 
+# Password-reset mail goes to a real relay (EMAIL_URL, e.g. smtp+tls://user:pass@smtp.example.cn:587),
+# never the console (a reset link in the logs is a login).
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -19,8 +19,8 @@ from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import Token
 
+from backend.accounts.models import ApiToken
 from backend.audit import services as audit
 from backend.common.errors import PermissionDenied
 from backend.jobs.models import Application
@@ -245,7 +245,7 @@ def _scrub_login(worker: WorkerProfile) -> None:
     user = worker.user
     if user is None:
         return
-    Token.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     # The username is often the mobile number: freed, so the number can sign up again.
     user.username = f"deleted-{user.pk}-{uuid.uuid4().hex[:8]}"
     user.first_name = user.last_name = user.email = user.display_name = ""

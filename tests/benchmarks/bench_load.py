@@ -96,9 +96,8 @@ def prepare(fresh: bool) -> None:
 
 
 def targets() -> Targets:
-    from rest_framework.authtoken.models import Token
-
     from backend.accounts.models import User
+    from backend.accounts.services import api_token_create
     from backend.jobs.models import Posting
     from training.models import Program
 
@@ -107,9 +106,9 @@ def targets() -> Targets:
     if staff is None or not postings:
         raise SystemExit("the demo data has no provider staff or published postings")
     programs = list(Program.objects.filter(provider=staff.provider_id).values_list("id", flat=True))
-    token, _ = Token.objects.get_or_create(user=staff)
+    _row, token = api_token_create(user=staff, name="bench_load")
     pages = max(1, min(50, Posting.objects.filter(status="published").count() // 20))
-    return Targets(postings=postings, programs=programs, token=token.key, pages=pages)
+    return Targets(postings=postings, programs=programs, token=token, pages=pages)
 
 
 def make_request(kind: str, t: Targets, rng: random.Random, counter: int) -> Request:

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import User
+from backend.accounts.services import api_token_create
 from backend.workers.deletion import deletion_request_create
 from matching import engine
 from matching.services import runs
@@ -65,6 +66,8 @@ NOT_PAGES = {
     "me-application-withdraw": "POST only, redirects",
     "me-enrolment-drop": "POST only, redirects",
     "staff-run-cancel": "POST only, redirects",
+    "account-token-revoke": "POST only, redirects",
+    "account-tokens-revoke-all": "POST only, redirects",
 }
 NOT_SITE_PAGES = ("admin/", "api/", "i18n/")
 
@@ -115,6 +118,17 @@ SAMPLES = [
     Sample("account-2fa-verify", (UNVERIFIED,)),
     _failed("account-2fa-verify", (UNVERIFIED,), "验证", status=200),
     Sample("account-2fa-recovery", (STAFF,)),
+    Sample("account-tokens", (WORKER, STAFF, SECURITY_ADMIN)),
+    Sample("password-reset", (ANONYMOUS,)),
+    _failed("password-reset", (ANONYMOUS,), "发送重置邮件", status=200),
+    Sample("password-reset-done", (ANONYMOUS,)),
+    Sample(
+        "password-reset-confirm",
+        (ANONYMOUS,),
+        {"uidb64": "reset_uid", "token": "reset_token"},
+        state="invalid-link",
+    ),
+    Sample("password-reset-complete", (ANONYMOUS,)),
     Sample("audit-entries-page", (AUDITOR,)),
     *_wizard("me-profile", (WORKER,)),
     Sample("me-recommendations", (WORKER,)),
@@ -213,6 +227,8 @@ def _seed() -> dict[str, Any]:
         user.set_password(PASSWORD)
         user.save()
     TOTPDevice.objects.create(user=users[UNVERIFIED], name="手机", confirmed=True)
+    for role in (WORKER, STAFF):  # the token list with rows in it
+        api_token_create(user=users[role], name="我的手机", user_agent="SkillBridgeApp/2.1 (Android 14)")
     worker = world.workers["worker_a"]
     cook, cantonese = world.postings["cook_x"], world.sessions["cantonese"]
     f.ApplicationFactory(worker=worker, posting=world.postings["helper_x"], note="下午方便接电话")
@@ -230,6 +246,8 @@ def _seed() -> dict[str, Any]:
         "other_program": world.sessions["welding"].program.pk,
         "session": cantonese.pk,
         "worker": worker.pk,
+        "reset_uid": "MTIzNDU2",  # a made-up user: the page for a link that does not work
+        "reset_token": "c0ffee-0123456789abcdef",
     }
     return {"users": users, "ids": ids}
 

@@ -150,8 +150,10 @@ def test_a_security_admin_gets_the_admin_site_and_exactly_the_account_permission
         "otp_totp.delete_totpdevice",
         "otp_static.view_staticdevice",
         "otp_static.delete_staticdevice",
+        "accounts.view_apitoken",
+        "accounts.delete_apitoken",
     }
-    assert Permission.objects.filter(group__name=SECURITY_ADMIN_GROUP).count() == 15
+    assert Permission.objects.filter(group__name=SECURITY_ADMIN_GROUP).count() == 17
 
 
 def test_a_role_change_away_from_security_admin_takes_the_group(security_admin):

@@ -220,7 +220,7 @@ def test_the_token_endpoint_needs_the_code_of_an_enrolled_account(make_user, enr
     assert AccessAttempt.objects.get(username="amin").failures_since_start == 2
     right = _token("amin", otp=totp_code(device, steps_ahead=1))
     assert right.status_code == 200
-    assert len(right.json()["token"]) == 40
+    assert len(right.json()["token"]) == 64
     assert not AccessAttempt.objects.filter(username="amin").exists()
     assert _token("amin", otp=codes[3]).status_code == 200  # a recovery code, once
     assert _token("amin", otp=codes[3]).json()["code"] == "otp_invalid"

@@ -148,7 +148,7 @@ ERRORS: list[tuple[str, str, str, str, Any, dict[str, Any], int, str]] = [
      lambda i: {**new_worker(i), "skills": [{"skill": "没有这种技能", "years": 99}]}, {}, 400, "validation_error"),
     ("anonymous write", "anonymous", "post", "/api/v1/programs/", new_program, {}, 401, "not_authenticated"),
     ("bad token on a public read", "anonymous", "get", "/api/v1/programs/", None,
-     {"HTTP_AUTHORIZATION": "Token not-a-token"}, 401, "authentication_failed"),
+     {"HTTP_AUTHORIZATION": "Token not-a-token"}, 401, "token_invalid"),
     ("not theirs to change", "worker_a", "patch", "/api/v1/programs/{prog_a}/", lambda i: {"hours": 90}, {}, 403,
      "permission_denied"),
     ("invisible row", "worker_b", "get", "/api/v1/enrolments/{enrol_a}/", None, {}, 404, "not_found"),

@@ -21,7 +21,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -29,6 +28,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from backend.accounts.services import api_token_create
 
 from .test_permission_matrix import build_world
 
@@ -95,7 +96,7 @@ def tokens(django_db_setup, django_db_blocker, request) -> Iterator[dict[str, st
     with django_db_blocker.unblock(), transaction.atomic():
         world = build_world()
         yield {
-            role: None if user is None else Token.objects.get_or_create(user=user)[0].key
+            role: None if user is None else api_token_create(user=user, name="schema fuzz")[1]
             for role, user in world.users.items()
             if role in ROLES + COVERAGE_ROLES
         }

@@ -15,8 +15,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils.functional import SimpleLazyObject
-from rest_framework.authtoken.models import Token
 
+from backend.accounts.services import api_token_create
 from backend.celery import app as project_app
 from backend.common.logging import project_handler
 from backend.common.request_id import RequestIdMiddleware, current_request_id, request_id_var
@@ -60,10 +60,10 @@ def test_anything_else_is_replaced_by_a_fresh_uuid(sent):
 @pytest.mark.django_db
 def test_the_access_line_has_method_path_status_duration_user_and_role(access_lines):
     worker = UserFactory(role="worker")
-    token = Token.objects.create(user=worker)
+    _row, key = api_token_create(user=worker)
 
     response = Client().get(
-        "/api/v1/divisions/?q=13912345678", HTTP_X_REQUEST_ID="req-1", HTTP_AUTHORIZATION=f"Token {token.key}"
+        "/api/v1/divisions/?q=13912345678", HTTP_X_REQUEST_ID="req-1", HTTP_AUTHORIZATION=f"Token {key}"
     )
 
     assert response.status_code == 200
