@@ -224,6 +224,9 @@ class EnrolmentInput(serializers.ModelSerializer):
         model = Enrolment
         fields = ("session", "worker", "status")
         extra_kwargs = {"status": {"required": False}}
+        # Not DRF's unique-together check: it would make `worker` required. The service refuses
+        # a second one (409), with the worker taken from the session when not named.
+        validators: list = []
 
 
 class EnrolmentStatusInput(serializers.ModelSerializer):

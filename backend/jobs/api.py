@@ -197,6 +197,9 @@ class ApplicationInput(serializers.ModelSerializer):
         model = Application
         fields = ("posting", "worker", "note", "status")
         extra_kwargs = {"status": {"required": False}}
+        # Not DRF's unique-together check: it would make `worker` required. The service refuses
+        # a second one (409), with the worker taken from the session when not named.
+        validators: list = []
 
 
 class ApplicationUpdateInput(serializers.ModelSerializer):
