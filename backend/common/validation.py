@@ -61,7 +61,8 @@ def refuse_changes(
 
 
 def _stored(instance: models.Model, name: str) -> Any:
-    return getattr(instance, instance._meta.get_field(name).attname)  # a foreign key's id, not the row
+    field = instance._meta.get_field(name)
+    return getattr(instance, getattr(field, "attname", name))  # a foreign key's id, not the row
 
 
 def _incoming(instance: models.Model, name: str, value: Any) -> Any:
