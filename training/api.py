@@ -27,6 +27,47 @@ from . import selectors, services
 from .models import Enrolment, Program, Provider, Session
 
 
+class ProviderOutput(serializers.ModelSerializer):
+    county = NamedRef()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Provider
+        fields = ("id", "external_id", "name", "kind", "kind_label", "county", "verified", "contact_phone",
+                  "address")  # fmt: skip
+
+
+class ProviderInput(serializers.ModelSerializer):
+    county = DivisionField()
+
+    class Meta:
+        model = Provider
+        fields = ("external_id", "name", "kind", "county", "verified", "contact_phone", "address")
+        extra_kwargs = {
+            "external_id": {"required": False, "validators": []},
+            "verified": {"help_text": "已认定:只有管理员可以修改"},
+            "kind": {"help_text": "机构类型:只有管理员可以修改"},
+            "county": {"help_text": "所在区县:只有管理员可以修改"},
+        }
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        if not self.instance and not attrs.get("external_id"):
+            attrs["external_id"] = new_external_id("t")
+        return attrs
+
+
+class ProviderViewSet(ServiceViewSet):
+    """培训机构. Provider staff edit their own name and contact details; an admin the rest."""
+
+    selector = staticmethod(selectors.provider_list)
+    serializer_class = ProviderOutput
+    input_serializer_class = ProviderInput
+    create_service = staticmethod(services.provider_create)
+    update_service = staticmethod(services.provider_update)
+    object_kwarg = "provider"
+    filterset_fields = ("county", "kind", "verified")
+
+
 class ProgramOutput(serializers.ModelSerializer):
     provider = serializers.SerializerMethodField()
     brand_label = serializers.CharField(source="get_brand_display", read_only=True)
@@ -173,12 +214,19 @@ class EnrolmentOutput(serializers.ModelSerializer):
 
 class EnrolmentInput(serializers.ModelSerializer):
     session = IdRelatedField(queryset=Session.objects.all())
-    worker = IdRelatedField(queryset=WorkerProfile.objects.all(), required=False)
+    worker = IdRelatedField(
+        queryset=WorkerProfile.objects.all(),
+        required=False,
+        help_text="劳动者本人报名时省略(取自登录账号);工作人员代为报名时必填",
+    )
 
     class Meta:
         model = Enrolment
         fields = ("session", "worker", "status")
         extra_kwargs = {"status": {"required": False}}
+        # Not DRF's unique-together check: it would make `worker` required. The service refuses
+        # a second one (409), with the worker taken from the session when not named.
+        validators: list = []
 
 
 class EnrolmentStatusInput(serializers.ModelSerializer):

@@ -1,14 +1,17 @@
 """Who may see and change training providers, programs, sessions and enrolments
 (role helpers: backend/accounts/policies.py).
 
-- Providers: only an admin registers them (in the admin site, or by import); provider staff
-  manage their own provider, an admin every provider.
+- Providers: only an admin registers them (in the admin site, by import or the API); provider
+  staff manage their own provider, an admin every provider. Provider staff change only its name
+  and contact details: its kind, county, 认定 (verified) and import key are set by an admin
+  (audited, as every provider change is).
 - Programs and sessions (开班): provider staff and admins create programs; provider staff manage
   their own provider's programs and sessions, an admin all. Only an admin moves a program to
   another provider; nobody moves a session to another provider's program.
 - Enrolments: those who manage the provider accept, complete and certify; the worker (or staff
   who manage the worker's profile) may only drop out.
-- Lists: published programs (and their sessions) are public; provider staff also see their own
+- Lists: providers with a published program are public, provider staff also see their own, an
+  admin all. Published programs (and their sessions) are public; provider staff also see their own
   provider's, service staff those held in their counties, an admin all. Enrolments: the worker's
   own, the provider's sessions', and for service staff those of workers living in their counties.
 """
@@ -31,6 +34,16 @@ def can_register_providers(actor: Any) -> bool:
 
 def can_manage_provider(actor: Any, provider: Provider | None) -> bool:
     return _manages_provider(actor, provider.pk if provider is not None else None)
+
+
+# A provider's 认定 record: only an admin sets these.
+PROVIDER_RECORD_FIELDS = ("external_id", "kind", "county", "verified")
+
+
+def provider_fields_reserved(actor: Any) -> tuple[str, ...]:
+    """The provider fields the actor may not change (which providers they manage at all:
+    `can_manage_provider`)."""
+    return () if is_admin(actor) else PROVIDER_RECORD_FIELDS
 
 
 def can_manage_program(actor: Any, program: Program) -> bool:
@@ -78,6 +91,16 @@ def program_visibility(actor: Any, prefix: str = "") -> Q:
     if role == "service_staff":
         return published | Q(**{f"{prefix}venue_division_id__in": covered_county_codes(actor)})
     return published
+
+
+def providers_visible_to(actor: Any, providers: QuerySet[Provider]) -> QuerySet[Provider]:
+    role = role_of(actor)
+    if role == "admin":
+        return providers
+    public = Q(pk__in=Program.objects.filter(status=Program.Status.PUBLISHED).values("provider_id"))
+    if role == "provider_staff":
+        return providers.filter(public | Q(pk=actor.provider_id))
+    return providers.filter(public)
 
 
 def enrolments_visible_to(actor: Any, enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:

@@ -6,8 +6,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Enrolment, Program, Session
-from .policies import enrolments_visible_to, program_visibility
+from .models import Enrolment, Program, Provider, Session
+from .policies import enrolments_visible_to, program_visibility, providers_visible_to
+
+
+def provider_list(*, user: Any) -> QuerySet[Provider]:
+    return providers_visible_to(user, Provider.objects.select_related("county")).order_by("name", "id")
 
 
 def program_list(*, user: Any) -> QuerySet[Program]:

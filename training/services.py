@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
-from backend.common.validation import apply_fields, validate_instance
+from backend.common.validation import apply_fields, refuse_changes, validate_instance
 from backend.regions.coordinates import fill_coordinates
 from backend.workers.services import worker_acted_for
 from search.query import Kind
 from search.sync import enqueue_refresh
 
-from .models import Enrolment, Program, Session
+from .models import Enrolment, Program, Provider, Session
 from .policies import (
     can_create_programs,
     can_manage_program,
@@ -26,9 +26,12 @@ from .policies import (
     can_manage_session,
     can_move_program_to_provider,
     can_move_session_to_program,
+    can_register_providers,
     can_set_enrolment_status,
+    provider_fields_reserved,
 )
 
+PROVIDER_FIELDS = ("external_id", "name", "kind", "county", "verified", "contact_phone", "address")
 PROGRAM_FIELDS = (
     "external_id", "title", "brand", "occupation", "certificate_type", "certificate_level", "delivery",
     "online_url", "venue_division", "venue_address", "latitude", "longitude", "hours", "fee", "is_free",
@@ -44,6 +47,33 @@ enrolment_status_changed = Signal()
 
 
 _NOT_YOUR_PROVIDER = _("只能管理本机构的培训项目。")
+
+
+_PROVIDER_RECORD = _("只有管理员可以修改该项。")
+
+
+@transaction.atomic
+def provider_create(*, actor: Any, data: dict[str, Any]) -> Provider:
+    if not can_register_providers(actor):
+        raise PermissionDenied(_("只有管理员可以登记培训机构。"))
+    refuse_changes(Provider(), data, fields=provider_fields_reserved(actor), message=_PROVIDER_RECORD)
+    provider = Provider()
+    apply_fields(provider, data, allowed=PROVIDER_FIELDS)
+    validate_instance(provider)
+    provider.save()
+    return provider
+
+
+@transaction.atomic
+def provider_update(*, actor: Any, provider: Provider, data: dict[str, Any]) -> Provider:
+    if not can_manage_provider(actor, provider):
+        raise PermissionDenied(_("无权修改该培训机构。"))
+    refuse_changes(provider, data, fields=provider_fields_reserved(actor), message=_PROVIDER_RECORD)
+    apply_fields(provider, data, allowed=PROVIDER_FIELDS)
+    validate_instance(provider)
+    provider.save()
+    enqueue_refresh(Kind.TRAINING, provider.programs.values_list("pk", flat=True))  # its name is indexed
+    return provider
 
 
 def ensure_publishable(program: Program, *, skill_count: int | None = None) -> None:

@@ -6,9 +6,10 @@ from backend.jobs.api import ApplicationViewSet, EmployerViewSet, PostingViewSet
 from backend.occupations.api import CertificateTypeViewSet, DivisionViewSet, OccupationViewSet, SkillViewSet
 from backend.workers.api import WorkerProfileViewSet
 from search.api import SearchView, SuggestView
-from training.api import EnrolmentViewSet, ProgramViewSet, SessionViewSet
+from training.api import EnrolmentViewSet, ProgramViewSet, ProviderViewSet, SessionViewSet
 
 router = DefaultRouter()
+router.register("providers", ProviderViewSet, basename="provider")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")

@@ -21,10 +21,10 @@ from backend.api.filtering import BoundedNumberFilter, FilterSet, IdFilter
 from backend.api.views import ServiceViewSet
 from backend.common.ids import new_external_id
 from backend.workers.models import WorkerProfile
+from backend.workers.visibility import worker_contact_for
 
 from . import selectors, services
 from .models import POSTING_STATUS_CHANGES, Application, Employer, Posting
-from .policies import can_see_applicant_contact
 
 
 class EmployerOutput(serializers.ModelSerializer):
@@ -45,7 +45,12 @@ class EmployerInput(serializers.ModelSerializer):
                   "contact_phone", "address")  # fmt: skip
         extra_kwargs = {
             "external_id": {"required": False, "validators": []},
-            "credit_code": {"validators": []},
+            "credit_code": {
+                "validators": [],
+                "help_text": "统一社会信用代码:只有辖区就业服务人员或管理员可以修改",
+            },
+            "county": {"help_text": "所在区县:只有辖区就业服务人员或管理员可以修改"},
+            "is_stable_employment_base": {"help_text": "稳岗就业基地:只有辖区就业服务人员或管理员可以修改"},
         }
 
     def validate(self, attrs):  # type: ignore[no-untyped-def]
@@ -173,14 +178,8 @@ class ApplicationOutput(serializers.ModelSerializer):
 
     def get_worker(self, obj: Application) -> dict:
         worker = obj.worker
-        user = self.context["request"].user
-        # Employers see the contact of a worker who agreed to be referred, masked otherwise.
-        full = can_see_applicant_contact(user, obj)
-        return {
-            "id": worker.pk,
-            "name": worker.name,
-            "mobile": worker.mobile if full else worker.mobile_masked,
-        }
+        contact = worker_contact_for(self.context["request"].user, worker, application=obj)
+        return {"id": worker.pk, "name": worker.name, "mobile": contact.mobile}
 
     def get_posting(self, obj: Application) -> dict:
         return {"id": obj.posting_id, "title": obj.posting.title, "employer": obj.posting.employer.name}
@@ -188,12 +187,19 @@ class ApplicationOutput(serializers.ModelSerializer):
 
 class ApplicationInput(serializers.ModelSerializer):
     posting = IdRelatedField(queryset=Posting.objects.all())
-    worker = IdRelatedField(queryset=WorkerProfile.objects.all(), required=False)
+    worker = IdRelatedField(
+        queryset=WorkerProfile.objects.all(),
+        required=False,
+        help_text="劳动者本人投递时省略(取自登录账号);工作人员代为投递(推荐)时必填",
+    )
 
     class Meta:
         model = Application
         fields = ("posting", "worker", "note", "status")
         extra_kwargs = {"status": {"required": False}}
+        # Not DRF's unique-together check: it would make `worker` required. The service refuses
+        # a second one (409), with the worker taken from the session when not named.
+        validators: list = []
 
 
 class ApplicationUpdateInput(serializers.ModelSerializer):

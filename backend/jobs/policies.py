@@ -2,13 +2,16 @@
 
 - Employers: an admin registers and manages any; service staff register and manage those located
   in the counties their centre covers; employer staff manage their own employer (but register none).
+  Employer staff change only their own employer's name, industry and contact details: the
+  稳岗就业基地 badge, the county, the 统一社会信用代码 (checked by the staff who registered it)
+  and the import key are the county's record, set by its staff or an admin (audited, as every
+  employer change is).
 - Postings: employer staff, service staff and admins create postings; employer staff manage their
   own employer's postings, service staff those located in their counties (招聘会, 南粤春暖), an
   admin all. Only an admin moves a posting to another employer.
 - Applications: the worker (or staff who manage the worker's profile) may withdraw one; those who
   manage the posting move it along (viewed, interview, hired, rejected) and keep its note.
-  An applicant's contact is shown whole to those who manage the worker, or when the worker agreed
-  to be referred to employers.
+  How much of an applicant's contact each viewer sees: backend/workers/visibility.py.
 - Lists: published postings, and the employers behind them, are public; employer staff also see
   their own employer and its postings, service staff those of their counties, an admin all.
   Applications: the worker's own, the employer's postings', and for service staff those of
@@ -24,7 +27,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from backend.accounts.policies import covered_county_codes, covers, is_admin, role_of
-from backend.workers.policies import can_manage_worker, can_see_personal_data
+from backend.workers.policies import can_manage_worker
 
 from .models import Application, Employer, Posting
 
@@ -45,6 +48,16 @@ def can_manage_employer(actor: Any, employer: Employer) -> bool:
     if role == "employer_staff":
         return actor.employer_id == employer.pk
     return role == "service_staff" and covers(actor, employer.county_id)
+
+
+# The county's record of an employer: only its staff or an admin set these.
+EMPLOYER_RECORD_FIELDS = ("external_id", "credit_code", "county", "is_stable_employment_base")
+
+
+def employer_fields_reserved(actor: Any) -> tuple[str, ...]:
+    """The employer fields the actor may not change (which employers they manage at all:
+    `can_manage_employer`)."""
+    return () if role_of(actor) in ("admin", "service_staff") else EMPLOYER_RECORD_FIELDS
 
 
 def can_create_postings(actor: Any) -> bool:
@@ -70,11 +83,6 @@ def can_set_application_status(actor: Any, application: Application, status: str
         return can_manage_worker(actor, application.worker)
     allowed = status in EMPLOYER_APPLICATION_STATUSES or status == application.status
     return allowed and can_manage_posting(actor, application.posting)
-
-
-def can_see_applicant_contact(actor: Any, application: Application) -> bool:
-    worker = application.worker
-    return can_see_personal_data(actor, worker) or worker.consent_share_with_employers
 
 
 def employers_visible_to(actor: Any, employers: QuerySet[Employer]) -> QuerySet[Employer]:

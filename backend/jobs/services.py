@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import role_of
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
-from backend.common.validation import apply_fields, validate_instance
+from backend.common.validation import apply_fields, refuse_changes, validate_instance
 from backend.common.validators import normalise_credit_code
 from backend.regions.coordinates import fill_coordinates
 from backend.workers.services import worker_acted_for
@@ -27,6 +27,7 @@ from .policies import (
     can_move_posting_to_employer,
     can_register_employer,
     can_set_application_status,
+    employer_fields_reserved,
 )
 
 EMPLOYER_FIELDS = (
@@ -47,13 +48,23 @@ DEFAULT_POSTING_DAYS = 60
 application_status_changed = Signal()
 
 
+_EMPLOYER_RECORD = _("只有辖区就业服务人员或管理员可以修改该项。")
+
+
+def _normalised(data: dict[str, Any]) -> dict[str, Any]:
+    if "credit_code" not in data:
+        return data
+    return {**data, "credit_code": normalise_credit_code(data["credit_code"])}
+
+
 @transaction.atomic
 def employer_create(*, actor: Any, data: dict[str, Any]) -> Employer:
+    data = _normalised(data)
     employer = Employer()
     apply_fields(employer, data, allowed=EMPLOYER_FIELDS)
-    employer.credit_code = normalise_credit_code(employer.credit_code)
     if not can_register_employer(actor, employer):
         raise PermissionDenied(_("只有管理员或辖区就业服务人员可以登记用人单位。"))
+    refuse_changes(Employer(), data, fields=employer_fields_reserved(actor), message=_EMPLOYER_RECORD)
     validate_instance(employer)
     employer.save()
     return employer
@@ -63,8 +74,9 @@ def employer_create(*, actor: Any, data: dict[str, Any]) -> Employer:
 def employer_update(*, actor: Any, employer: Employer, data: dict[str, Any]) -> Employer:
     if not can_manage_employer(actor, employer):
         raise PermissionDenied(_("无权修改该用人单位。"))
+    data = _normalised(data)
+    refuse_changes(employer, data, fields=employer_fields_reserved(actor), message=_EMPLOYER_RECORD)
     apply_fields(employer, data, allowed=EMPLOYER_FIELDS)
-    employer.credit_code = normalise_credit_code(employer.credit_code)
     if not can_manage_employer(actor, employer):  # moving it out of the staff's counties
         raise PermissionDenied(_("不能把用人单位改到辖区以外。"))
     validate_instance(employer)

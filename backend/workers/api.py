@@ -26,7 +26,7 @@ from .models import (
     WorkerProfile,
     WorkerSkill,
 )
-from .policies import can_see_personal_data
+from .visibility import sees_whole_contact
 
 PROFILE_FIELDS = (
     "name", "mobile", "gender", "ethnicity", "birth_year", "hukou_division", "current_division",
@@ -73,7 +73,7 @@ class WorkerProfileOutput(serializers.ModelSerializer):
         view = self.context.get("view")
         if view is not None and getattr(view, "action", None) == "list":
             return False
-        return can_see_personal_data(self.context["request"].user, obj)
+        return sees_whole_contact(self.context["request"].user, obj)
 
     def get_mobile(self, obj: WorkerProfile) -> str:
         return obj.mobile if self._full(obj) else obj.mobile_masked

@@ -4,7 +4,8 @@
   the counties their centre covers; an admin manages every profile.
 - Registering: a worker registers themselves; service staff register workers living in their
   counties (at the service window, or by import); an admin registers anyone.
-- The whole ID number and mobile are shown only to those who manage the profile.
+- The whole ID number and mobile are shown only to those who manage the profile (and the mobile
+  to the employer of an application the worker agreed to share: backend/workers/visibility.py).
 - Lists: a worker sees their own profile, service staff those living in their counties, an
   admin all; everyone else none.
 - Acting for a worker (an application, an enrolment) needs the right to manage their profile.

@@ -27,13 +27,24 @@ PROFILE_FIELDS = (
 # The consent_* fields of a profile's input are not set here: the consent service records them.
 
 
+_NOT_OWN = _("只能为本人投递或报名,无需填写劳动者。")
+
+
 def worker_acted_for(*, actor: Any, worker: WorkerProfile | None, denied: Message) -> WorkerProfile:
-    """The worker an application or enrolment is for: the one named, or the actor's own profile;
-    refused unless the actor is that worker, staff covering their county, or an admin."""
-    if worker is None and role_of(actor) == "worker":
-        worker = WorkerProfile.objects.filter(user=actor).first()
+    """The worker an application or enrolment is for. A worker acts for themselves: the profile
+    comes from their session or token (an id, if sent, must be their own). Staff acting on a
+    worker's behalf name the worker, and must cover the worker's county; an admin any worker."""
+    if role_of(actor) == "worker":
+        own = WorkerProfile.objects.filter(user=actor).first()
+        if worker is not None and (own is None or worker.pk != own.pk):
+            raise PermissionDenied(
+                denied, fields={"worker": [{"code": "not_own_profile", "message": _NOT_OWN}]}
+            )
+        if own is None:
+            raise ValidationFailed.for_field("worker", "required", _("请先完善个人资料。"))
+        return own
     if worker is None:
-        raise ValidationFailed.for_field("worker", "required", _("请先完善个人资料。"))
+        raise ValidationFailed.for_field("worker", "required", _("代劳动者办理时请选择劳动者。"))
     if not can_manage_worker(actor, worker):
         raise PermissionDenied(denied)
     return worker

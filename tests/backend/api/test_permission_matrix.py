@@ -18,8 +18,10 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from backend.accounts.models import User
+from backend.jobs.models import Employer
 from backend.workers.models import WorkerProfile
 from tests import factories as f
+from training.models import Provider
 
 ROLES = (
     "anonymous", "worker_a", "worker_b", "new_worker", "provider_a", "provider_b",
@@ -459,3 +461,122 @@ def test_audit_log_only_for_the_auditor(role):
         web.force_login(user)
     page = web.get(AUDIT_PAGE)
     assert page.status_code == {"auditor": 200, "anonymous": 302}.get(role, 403), role
+
+
+# Field-level rows: who may change each field of an employer's or a provider's record. A role
+# that manages the row but may not set the field gets 403 `field_not_writable` naming the field,
+# and nothing is written; every other role is denied as in the cells above (403: both rows are
+# public). Values sent equal to the stored ones are no change (see "send back").
+FIELD_CELLS: list[tuple[str, str, str, Any, set[str]]] = [
+    # (name, url, field, value factory, roles that succeed)
+    ("employer badge", "/api/v1/employers/{emp_a}/", "is_stable_employment_base", lambda i: True,
+     {"staff_x", "admin"}),
+    ("employer credit code", "/api/v1/employers/{emp_a}/", "credit_code", lambda i: f.valid_credit_code(88881),
+     {"staff_x", "admin"}),
+    ("employer county (to Y)", "/api/v1/employers/{emp_a}/", "county", lambda i: Y, {"admin"}),
+    ("employer import key", "/api/v1/employers/{emp_a}/", "external_id", lambda i: "emp-renamed",
+     {"staff_x", "admin"}),
+    ("employer industry", "/api/v1/employers/{emp_a}/", "industry", lambda i: "物流",
+     {"employer_a", "staff_x", "admin"}),
+    ("employer contact phone", "/api/v1/employers/{emp_a}/", "contact_phone", lambda i: "0763-5551234",
+     {"employer_a", "staff_x", "admin"}),
+    ("provider verified", "/api/v1/providers/{prov_a}/", "verified", lambda i: False, {"admin"}),
+    ("provider county (to Y)", "/api/v1/providers/{prov_a}/", "county", lambda i: Y, {"admin"}),
+    ("provider kind", "/api/v1/providers/{prov_a}/", "kind", lambda i: "technical_school", {"admin"}),
+    ("provider import key", "/api/v1/providers/{prov_a}/", "external_id", lambda i: "prov-renamed", {"admin"}),
+    ("provider contact phone", "/api/v1/providers/{prov_a}/", "contact_phone", lambda i: "0763-5554321",
+     {"provider_a", "admin"}),
+]  # fmt: skip
+# The roles that manage the row but may not set its record fields: they are refused by field
+# (staff X may set an employer's county, but not to a county outside its centre: refused by row).
+FIELD_REFUSED = {"/api/v1/employers/{emp_a}/": {"employer_a"}, "/api/v1/providers/{prov_a}/": {"provider_a"}}
+
+
+def _stored_value(url: str, ids: dict[str, Any], field: str) -> Any:
+    model, pk = (Employer, ids["emp_a"]) if "employers" in url else (Provider, ids["prov_a"])
+    row = model.objects.get(pk=pk)
+    return getattr(row, model._meta.get_field(field).attname)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("cell", FIELD_CELLS, ids=[c[0] for c in FIELD_CELLS])
+def test_matrix_field(cell, role):
+    world = build_world()
+    name, url, field, value, allowed = cell
+    client = APIClient()
+    if world.users[role] is not None:
+        client.force_authenticate(world.users[role])
+    before = _stored_value(url, world.ids, field)
+    response = client.patch(url.format(**world.ids), {field: value(world.ids)}, format="json")
+    expected = 200 if role in allowed else 401 if role == "anonymous" else 403
+    assert response.status_code == expected, (
+        f"{name} as {role}: {response.status_code} {response.content[:300]!r}"
+    )
+    if expected == 200:
+        assert _stored_value(url, world.ids, field) != before
+        return
+    assert set(response.json()) == {"code", "message", "fields"}
+    assert _stored_value(url, world.ids, field) == before, f"{name} as {role} was written"
+    if role in FIELD_REFUSED[url]:
+        body = response.json()
+        assert body["code"] == "field_not_writable"
+        assert body["fields"][field][0]["code"] == "field_not_writable"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["employer_a", "staff_x", "admin"])
+def test_matrix_field_an_employer_may_send_back_what_it_read(role):
+    """A PUT of the whole object read, reserved fields unchanged, is accepted for each manager."""
+    world = build_world()
+    client = APIClient()
+    client.force_authenticate(world.users[role])
+    url = f"/api/v1/employers/{world.ids['emp_a']}/"
+    body = client.get(url).json()
+    body = {**body, "county": body["county"]["id"], "industry": "物流"}
+    response = client.put(url, {k: v for k, v in body.items() if k != "id"}, format="json")
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["industry"] == "物流"
+
+
+# Read rows: who sees an applicant's whole mobile. The application of worker A (county X) to
+# employer B's posting (county Y) is seen by worker A, employer B, staff X (the worker's county),
+# staff Y (the posting's county) and an admin; staff Y sees it masked. The employer sees it whole
+# only when the worker agreed to be referred to employers.
+APPLICANT_MOBILE = {
+    True: {"worker_a": "whole", "employer_b": "whole", "staff_x": "whole", "staff_y": "masked", "admin": "whole"},
+    False: {"worker_a": "whole", "employer_b": "masked", "staff_x": "whole", "staff_y": "masked", "admin": "whole"},
+}  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("consented", [True, False], ids=["consented", "not consented"])
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix_read_applicant_mobile(role, consented):
+    world = build_world()
+    worker = WorkerProfile.objects.get(pk=world.ids["worker_a"])
+    worker.consent_share_with_employers = consented
+    worker.save(update_fields=["consent_share_with_employers"])
+    application = f.ApplicationFactory(worker=worker, posting_id=world.ids["job_b"])
+    client = APIClient()
+    if world.users[role] is not None:
+        client.force_authenticate(world.users[role])
+    response = client.get(f"/api/v1/applications/{application.pk}/")
+    expected = APPLICANT_MOBILE[consented].get(role)
+    if expected is None:
+        assert response.status_code in (401, 404), f"{role}: {response.status_code}"
+        return
+    assert response.status_code == 200, f"{role}: {response.status_code}"
+    shown = response.json()["worker"]["mobile"]
+    assert shown == (worker.mobile if expected == "whole" else worker.mobile_masked), f"{role}: {shown}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["worker_a", "provider_a", "staff_x", "admin"])
+def test_matrix_read_enrolee_shows_no_contact(role):
+    """An enrolment names the enrolee and shows no contact at all, to every role that sees it."""
+    world = build_world()
+    client = APIClient()
+    client.force_authenticate(world.users[role])
+    worker = client.get(f"/api/v1/enrolments/{world.ids['enrol_a']}/").json()["worker"]
+    assert set(worker) == {"id", "name"}
