@@ -13,4 +13,5 @@ urlpatterns = [
 ]
 # An unmatched /api/ URL answers JSON in the API's error format; the rest get the site's 404 page.
 handler404 = "backend.api.errors.not_found"
+handler400 = "backend.api.errors.bad_request"  # likewise a body Django refuses as too large
 handler403 = "backend.web.audit.errors.permission_denied"  # the 403 page, after an audit entry

@@ -146,6 +146,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 
 # --- API ------------------------------------------------------------------------------------
+# JSON from clients nests at most this deep (Python's decoder would overflow its stack near 1,000).
+SKILLBRIDGE_JSON_MAX_DEPTH = env.int("SKILLBRIDGE_JSON_MAX_DEPTH", default=400)
 THROTTLE_RATES = {"anon": "120/min", "user": "600/min", "login": "10/min", "imports": "30/hour"}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -161,6 +163,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's JSON parser with a nesting limit (SKILLBRIDGE_JSON_MAX_DEPTH): a deeper body is a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
     # On for every view, counted in the shared cache (CACHES below) so limits hold across
     # processes; `login` (the token endpoint) and `imports` (uploads) are scoped per view.
