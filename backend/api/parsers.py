@@ -6,6 +6,7 @@ more than DATA_UPLOAD_MAX_MEMORY_SIZE (a 400 in the API's error format, backend/
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
@@ -25,9 +26,9 @@ class JSONParser(parsers.JSONParser):
         self,
         stream: IO[Any] | None,
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        encoding = parsers.get_encoding(parser_context or {})
+        encoding = parsers.get_encoding(parser_context or {})  # type: ignore[attr-defined]  # newer than the stubs
         try:
             text = stream.read().decode(encoding) if stream is not None else ""
             limit = settings.SKILLBRIDGE_JSON_MAX_DEPTH
