@@ -356,6 +356,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "expire-due-postings": {"task": "jobs.expire_due_postings", "schedule": 60 * 60 * 6},
     "search-sweep": {"task": "search.sweep", "schedule": 60 * 30},
+    "search-reconcile": {"task": "search.reconcile", "schedule": 60 * 60 * 24},  # stale documents too
     "matching-sweep": {"task": "matching.sweep", "schedule": 60 * 30},
     "imports-sweep": {"task": "imports.sweep", "schedule": 60 * 10},
     "matching-train-ranker": {"task": "matching.train_ranker", "schedule": 60 * 60 * 24 * 7},
