@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "backend.common.request_id.RequestIdMiddleware",  # first: every response and log line gets the id
+    # Then /healthz and /healthz/live answer at once: no https redirect or Host check for a probe.
+    "backend.common.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise (which serves pre-compressed static files itself): gzips HTML and JSON
@@ -313,7 +315,8 @@ PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=3 * 365)
 
 # --- Operations: health checks, JSON logs with a request id ----------------------------------------
 # /healthz (backend/common/health.py) answers a load balancer: database, cache, the broker when
-# set, the search index; /healthz/live touches nothing. Plain HTTP probes are not redirected.
+# set, the search index; /healthz/live touches nothing. HealthProbeMiddleware answers both ahead
+# of the https redirect and the Host check; the exemption keeps any other health path unredirected.
 SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=3.0)
 
