@@ -182,11 +182,13 @@ def _compare_content(
         if known == document.content_hash:
             continue
         (missing if known is None else stale).append(document.id)
+        if not repair:
+            continue
         pending.append(document)
-        if repair and len(pending) >= CHUNK:
+        if len(pending) >= CHUNK:
             backend.index(pending)
             pending = []
-    if repair and pending:
+    if pending:
         backend.index(pending)
     return expected, missing, stale
 
