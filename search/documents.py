@@ -8,7 +8,10 @@ queries, never one query per row.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +65,15 @@ class IndexDocument:
     @property
     def doc_id(self) -> str:
         return f"{self.kind}:{self.id}"
+
+    @property
+    def content_hash(self) -> str:
+        """A digest of everything the document holds. Both backends store it beside the document,
+        so `index_reconcile` finds documents that kept old text after their row changed."""
+        canonical = json.dumps(
+            dataclasses.asdict(self), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        )
+        return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
 
 
 def _place(division: Division, divisions: dict[str, Division]) -> tuple[str, str, str]:

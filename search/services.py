@@ -135,26 +135,62 @@ def index_rebuild() -> dict[Kind, int]:
     )
 
 
-def index_reconcile(*, repair: bool) -> dict[str, Any]:
-    """Compare the ids in the database with the ids in the index; optionally repair the drift."""
+def index_reconcile(*, repair: bool, content: bool = True) -> dict[str, Any]:
+    """Compare the database with the index, per kind: ids (`missing` rows, `extra` documents) and,
+    with `content`, each document's stored hash against the one its row builds now (`stale`: the
+    row or what its document shows (an employer's name, a place, a session) changed and the
+    document kept the old text). `repair` writes the missing and stale ones and deletes the extra.
+
+    Comparing content builds every document, as a rebuild does (~6,000 a second, most of it
+    segmentation) but writes only those that differ."""
     backend = get_backend()
     report: dict[str, Any] = {}
     for kind, queryset in ((Kind.JOB, indexable_postings()), (Kind.TRAINING, indexable_programs())):
-        expected = set(queryset.values_list("pk", flat=True))
-        present = backend.ids(kind)
-        missing, extra = sorted(expected - present), sorted(present - expected)
+        stored = backend.hashes(kind)
+        if content:
+            expected, missing, stale = _compare_content(backend, kind, stored, repair=repair)
+        else:
+            expected = set(queryset.values_list("pk", flat=True))
+            missing, stale = sorted(expected - set(stored)), []
+            if repair and missing:
+                backend.index(documents_for(kind, missing))
+        extra = sorted(set(stored) - expected)
+        if repair and extra:
+            backend.delete(kind, extra)
         report[str(kind)] = {
             "database": len(expected),
-            "index": len(present),
+            "index": len(stored),
             "missing": len(missing),
             "extra": len(extra),
+            "stale": len(stale),
         }
-        if repair:
-            if missing:
-                backend.index(documents_for(kind, missing))
-            if extra:
-                backend.delete(kind, extra)
     return report
+
+
+def _compare_content(
+    backend: SearchBackend, kind: Kind, stored: dict[int, str], *, repair: bool
+) -> tuple[set[int], list[int], list[int]]:
+    """(ids that belong in the index, missing ids, stale ids), writing the documents of the last
+    two a chunk at a time when repairing (never every document of the index in memory)."""
+    expected: set[int] = set()
+    missing: list[int] = []
+    stale: list[int] = []
+    pending: list[IndexDocument] = []
+    for document in documents_for(kind):
+        expected.add(document.id)
+        known = stored.get(document.id)
+        if known == document.content_hash:
+            continue
+        (missing if known is None else stale).append(document.id)
+        if not repair:
+            continue
+        pending.append(document)
+        if len(pending) >= CHUNK:
+            backend.index(pending)
+            pending = []
+    if pending:
+        backend.index(pending)
+    return expected, missing, stale
 
 
 def index_is_empty() -> bool:

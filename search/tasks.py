@@ -21,10 +21,17 @@ def refresh_index(kind: str, ids: list[int]) -> dict[str, int]:
     return services.index_refresh(kind=Kind(kind), ids=ids)
 
 
+@shared_task(name="search.reconcile")
+def reconcile() -> dict[str, object]:
+    """Daily: rewrite stale documents (content hash differs) besides repairing id drift. Builds
+    every document, so it runs far less often than the sweep."""
+    return services.index_reconcile(repair=True, content=True)
+
+
 @shared_task(name="search.sweep")
 def sweep() -> dict[str, object]:
     """Periodic: repair id drift, and re-index anything changed recently (missed updates)."""
-    report = services.index_reconcile(repair=True)
+    report = services.index_reconcile(repair=True, content=False)
     since = timezone.now() - SWEEP_WINDOW
     postings = list(Posting.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
     programs = set(Program.objects.filter(updated_at__gte=since).values_list("pk", flat=True))

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import bad_request as bad_request_page
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -31,6 +33,8 @@ _MESSAGES = {
     "unsupported_media_type": _("不支持的请求内容类型。"),
     "throttled": _("请求过于频繁,请稍后再试。"),
     "validation_error": _("输入有误,请检查标出的字段。"),
+    "bad_request": _("请求无效。"),
+    "request_too_large": _("请求内容过大。"),
 }
 
 
@@ -98,3 +102,13 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         return page_not_found(request, exception)
     body = {"code": "not_found", "message": str(_MESSAGES["not_found"]), "fields": {}}
     return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: what Django refuses before a view runs (a body over DATA_UPLOAD_MAX_MEMORY_SIZE,
+    read by DRF's parsers through `request.body`) answers an API caller in the API's error format."""
+    if not request.path.startswith("/api/"):
+        return bad_request_page(request, exception)  # type: ignore[arg-type]
+    code = "request_too_large" if isinstance(exception, RequestDataTooBig) else "bad_request"
+    body = {"code": code, "message": str(_MESSAGES[code]), "fields": {}}
+    return JsonResponse(body, status=status.HTTP_400_BAD_REQUEST, json_dumps_params={"ensure_ascii": False})

@@ -17,10 +17,13 @@ import asyncio
 import dataclasses
 import datetime
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import async_to_sync, iscoroutinefunction
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from health_check import Cache, Database, HealthCheck
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
@@ -99,3 +102,36 @@ class HealthView(HealthCheckView):
             {"status": "unavailable" if failing else "ok", "checks": states, "failing": failing},
             status=503 if failing else 200,
         )
+
+
+PROBE_PREFIX = "/healthz"
+PROBE_ROUTES = frozenset({"healthz", "healthz-live"})  # url names (backend/web/public/urls.py)
+
+
+class HealthProbeMiddleware:
+    """Answers the health routes ahead of every middleware that could turn a probe away.
+
+    A load balancer or Kubernetes probe speaks plain HTTP to the process, with its own Host header
+    (often the pod's IP address), and follows no redirect: behind SecurityMiddleware it would get
+    301 to https (SECURE_SSL_REDIRECT), behind CommonMiddleware a 400 for a Host outside
+    ALLOWED_HOSTS. The health answers carry no links and nothing personal, so neither check
+    protects anything here. Placed right after RequestIdMiddleware, so probes keep their id and
+    their DEBUG-level access line.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(PROBE_PREFIX):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+            if match is not None and match.url_name in PROBE_ROUTES:
+                view = match.func
+                if iscoroutinefunction(view):  # as Django's own handler runs an async view under WSGI
+                    view = async_to_sync(view)
+                response: HttpResponse = view(request, *match.args, **match.kwargs)
+                return response
+        return self.get_response(request)

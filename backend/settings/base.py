@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",  # API tokens (backend/accounts/tokens.py); its model is swapped for accounts.ApiToken
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -52,8 +54,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "backend.common.request_id.RequestIdMiddleware",  # first: every response and log line gets the id
+    # Then /healthz and /healthz/live answer at once: no https redirect or Host check for a probe.
+    "backend.common.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below, on every page after static files
     # After whitenoise (which serves pre-compressed static files itself): gzips HTML and JSON
     # for slow phone connections. Django adds random bytes against BREACH and masks CSRF tokens.
     "django.middleware.gzip.GZipMiddleware",
@@ -87,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "csp.context_processors.nonce",  # CSP_NONCE, for what must stay inline (the 500 page)
             ],
         },
     },
@@ -151,6 +157,8 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default="")
 
 # --- API ------------------------------------------------------------------------------------
+# JSON from clients nests at most this deep (Python's decoder would overflow its stack near 1,000).
+SKILLBRIDGE_JSON_MAX_DEPTH = env.int("SKILLBRIDGE_JSON_MAX_DEPTH", default=400)
 # `login`: the token endpoint, per client address; `password_reset*`: the reset form's sends, per
 # address and per email address (backend/accounts/password_reset.py).
 THROTTLE_RATES = {
@@ -178,6 +186,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's JSON parser with a nesting limit (SKILLBRIDGE_JSON_MAX_DEPTH): a deeper body is a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
     # On for every view, counted in the shared cache (CACHES below) so limits hold across
     # processes; `login` (the token endpoint) and `imports` (uploads) are scoped per view.
@@ -267,6 +281,25 @@ SEARCH_FTS5_PATH = env("SEARCH_FTS5_PATH", default=str(VAR_DIR / "search.sqlite3
 SEARCH_ES_ANALYZER = env("SEARCH_ES_ANALYZER", default="auto")  # auto | cjk | smartcn | ik
 SEARCH_ES_INDEX_PREFIX = env("SEARCH_ES_INDEX_PREFIX", default="skillbridge")
 
+# --- Content-Security-Policy (django-csp): every page loads scripts, styles, fonts and data from
+# this origin only, with no inline script, style attribute or event handler. A nonce is added only
+# to the responses that use one (the 500 page's <style>); the API docs pages have their own
+# looser policy (backend/api/docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
 # --- Security: login lockout, sessions, password rules, second factor (backend/accounts) ---------
 AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out username where there is a request to count by (login page, admin,
@@ -338,7 +371,8 @@ PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=3 * 365)
 
 # --- Operations: health checks, JSON logs with a request id ----------------------------------------
 # /healthz (backend/common/health.py) answers a load balancer: database, cache, the broker when
-# set, the search index; /healthz/live touches nothing. Plain HTTP probes are not redirected.
+# set, the search index; /healthz/live touches nothing. HealthProbeMiddleware answers both ahead
+# of the https redirect and the Host check; the exemption keeps any other health path unredirected.
 SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=3.0)
 
@@ -381,6 +415,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "expire-due-postings": {"task": "jobs.expire_due_postings", "schedule": 60 * 60 * 6},
     "search-sweep": {"task": "search.sweep", "schedule": 60 * 30},
+    "search-reconcile": {"task": "search.reconcile", "schedule": 60 * 60 * 24},  # stale documents too
     "matching-sweep": {"task": "matching.sweep", "schedule": 60 * 30},
     "imports-sweep": {"task": "imports.sweep", "schedule": 60 * 10},
     "matching-train-ranker": {"task": "matching.train_ranker", "schedule": 60 * 60 * 24 * 7},

@@ -35,7 +35,12 @@ class SearchBackend(Protocol):
         ...
 
     def ids(self, kind: Kind) -> set[int]:
-        """Every id in the index for a kind (for reconcile)."""
+        """Every id in the index for a kind."""
+        ...
+
+    def hashes(self, kind: Kind) -> dict[int, str]:
+        """Every id in the index for a kind with its document's stored `content_hash` ("" when
+        it was written without one), for reconcile."""
         ...
 
     def stats(self) -> dict[str, object]: ...

@@ -27,9 +27,19 @@ from backend.text.analysis import looks_like_pinyin, normalise, query_terms
 
 from ..documents import IndexDocument
 from ..query import Kind, SearchQuery, SearchResult, Suggestion
-from .es_mapping import ANALYZERS, AUTO, choose_analyzer, mapping, to_source, vocabulary_source
+from .es_mapping import (
+    ANALYZERS,
+    AUTO,
+    added_properties,
+    choose_analyzer,
+    mapping,
+    to_source,
+    vocabulary_source,
+)
 from .es_query import (
+    hashes_body,
     parse_facets,
+    parse_hashes,
     parse_hit,
     parse_suggestions,
     query_pattern,
@@ -160,6 +170,8 @@ class ElasticsearchBackend:
         if alias not in self._ready:
             if not self._client.indices.exists_alias(name=alias):
                 self._create_index(self._new_index_name(kind), alias=alias)
+            else:  # an index built by an older version may lack fields added since
+                self._client.indices.put_mapping(index=alias, properties=added_properties())
             self._ready.add(alias)
         return alias
 
@@ -216,6 +228,11 @@ class ElasticsearchBackend:
             self._client, index=self.alias(kind), query={"query": {"match_all": {}}, "_source": False}
         )
         return {int(hit["_id"]) for hit in hits}
+
+    def hashes(self, kind: Kind) -> dict[int, str]:
+        if not self._alias_targets(self.alias(kind))[0]:
+            return {}
+        return parse_hashes(scan(self._client, index=self.alias(kind), query=hashes_body()))
 
     def stats(self) -> dict[str, object]:
         """Per alias (job, training, vocabulary): documents, the concrete index behind it and

@@ -27,7 +27,7 @@ AUTO = "auto"
 # The plugin (as named in nodes info / _cat/plugins) each analyzer choice needs.
 ANALYZER_PLUGINS = {"ik": "analysis-ik", "smartcn": "analysis-smartcn"}
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: content_hash
 PINYIN_MAX_GRAM = 40  # longer pinyin prefixes fall back to an exact-term match
 SUGGEST_SEPARATOR = "\t"  # completion input = "<spelling>\t<text>\t<kind>" (see suggest_inputs)
 SUGGEST_KINDS = ("title", "occupation", "skill", "certificate")
@@ -41,6 +41,9 @@ _KEYWORDS = ("kind", "occupation", "brand", "delivery", "county", "city", "provi
 _TAGS = ("skills", "campaign")
 _BOOLEANS = ("free", "subsidised", "lodging", "meals", "social_insurance", "couple_rooms", "published")
 _INTEGERS = ("id", "wage_min", "wage_max", "employer_id", "provider_id")
+# The document's content hash (IndexDocument.content_hash): read back by reconcile from `_source`,
+# never searched, sorted or aggregated, so neither indexed nor given doc values.
+CONTENT_HASH_FIELD = {"type": "keyword", "index": False, "doc_values": False}
 # Completion inputs may not contain these (the FST uses them internally).
 _SUGGEST_RESERVED = re.compile("[\u0000\u001e\u001f\t]")
 
@@ -152,6 +155,7 @@ def mapping(analyzer: str, synonyms: Iterable[Iterable[str]] | None = None) -> d
         "published_at": {"type": "date"},
         "location": {"type": "geo_point"},
         "display": {"type": "object", "enabled": False},
+        "content_hash": CONTENT_HASH_FIELD,
         "suggest": {
             "type": "completion",
             "analyzer": "sb_suggest",
@@ -169,6 +173,12 @@ def mapping(analyzer: str, synonyms: Iterable[Iterable[str]] | None = None) -> d
             "properties": properties,
         },
     }
+
+
+def added_properties() -> dict[str, Any]:
+    """Fields added to the mapping since schema version 1: put on an index built before them
+    (adding a field is allowed in place), so writes to it pass `dynamic: strict`."""
+    return {"content_hash": CONTENT_HASH_FIELD}
 
 
 def suggest_inputs(text: str, kind: str, weight: int) -> dict[str, Any] | None:
@@ -238,6 +248,7 @@ def to_source(doc: IndexDocument) -> dict[str, Any]:
         "published": doc.published,
         "published_at": doc.published_at.isoformat() if doc.published_at else None,
         "display": doc.display,
+        "content_hash": doc.content_hash,
         "suggest": [entry] if (entry := suggest_inputs(doc.title, "title", TITLE_WEIGHT)) else [],
     }
     if doc.lat is not None and doc.lng is not None:

@@ -11,7 +11,7 @@ The body is built with `elasticsearch.dsl` and mirrors the FTS5 backend's semant
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from elasticsearch.dsl import A, Q, Search
@@ -234,6 +234,16 @@ def search_body(query: SearchQuery, terms: Sequence[QueryTermLike], pinyin: bool
     if query.facets:
         search = with_facets(search)
     return search.to_dict()
+
+
+def hashes_body() -> dict[str, Any]:
+    """Every document of an index with only its stored content hash (scrolled by reconcile)."""
+    return {"query": {"match_all": {}}, "_source": ["content_hash"]}
+
+
+def parse_hashes(hits: Iterable[Mapping[str, Any]]) -> dict[int, str]:
+    """id -> content hash from scrolled hits; "" for a document written before hashes existed."""
+    return {int(hit["_id"]): str(hit.get("_source", {}).get("content_hash", "")) for hit in hits}
 
 
 def suggest_key(prefix: str) -> str:

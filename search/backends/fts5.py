@@ -39,7 +39,7 @@ from ..query import BENEFITS, WAGE_BANDS, FacetValue, Hit, Kind, SearchQuery, Se
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 KM_PER_DEGREE = 111.195  # mean Earth radius x pi / 180
 
 # `facts` is narrow (filter, sort and facet columns) so scanning a large match set reads few
@@ -93,6 +93,16 @@ CREATE TABLE suggestions (
     text TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, weight INTEGER NOT NULL,
     PRIMARY KEY (key, text)
 ) WITHOUT ROWID;
+"""
+# Version 3 added each document's content hash (for reconcile), in a table of its own so neither
+# the narrow `facts` nor the wide `docs` grows; a version 2 file gains it in place (its documents
+# then have no hash, so the next reconcile rewrites them) rather than being emptied.
+_CONTENT_HASHES = f"""
+CREATE TABLE IF NOT EXISTS content_hashes (rowid INTEGER PRIMARY KEY, hash TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS docs_ad_hash AFTER DELETE ON docs BEGIN
+    DELETE FROM content_hashes WHERE rowid = old.rowid;
+END;
+PRAGMA user_version = {SCHEMA_VERSION};
 """
 
 _INSERT_FACT = """
@@ -331,8 +341,15 @@ class FTS5Backend:
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA temp_store=MEMORY")
         connection.execute("PRAGMA cache_size=-65536")
-        if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-            if connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'docs'").fetchone()[0]:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            has_docs = connection.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'docs'"
+            ).fetchone()[0]
+            if has_docs and version == 2:
+                connection.executescript(f"BEGIN IMMEDIATE; {_CONTENT_HASHES} COMMIT;")
+                return connection
+            if has_docs:
                 # Derived data from an older layout: start empty; `search_index rebuild` (or the
                 # periodic sweep's reconcile) fills it again.
                 logger.warning("search index %s has an old schema; recreated empty, rebuild it", path)
@@ -340,7 +357,7 @@ class FTS5Backend:
                 for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                     stale.unlink(missing_ok=True)
                 return self._open(path)
-            connection.executescript(_SCHEMA)
+            connection.executescript(_SCHEMA + _CONTENT_HASHES)
         return connection
 
     @property
@@ -375,6 +392,10 @@ class FTS5Backend:
             connection.executemany("DELETE FROM docs WHERE rowid = ?", rowids)
             connection.executemany(_INSERT_FACT, [_fact_row(d) for d in batch])
             connection.executemany(_INSERT_DOC, [_doc_row(d) for d in batch])
+            connection.executemany(
+                "INSERT OR REPLACE INTO content_hashes (rowid, hash) VALUES (?, ?)",
+                [(rowid_of(d.kind, d.id), d.content_hash) for d in batch],
+            )
             connection.executemany(
                 "INSERT INTO session_starts (rowid, start_date) VALUES (?, ?)",
                 [(rowid_of(d.kind, d.id), s.isoformat()) for d in batch for s in d.session_starts],
@@ -458,6 +479,14 @@ class FTS5Backend:
     # -- reading ---------------------------------------------------------------------------
     def ids(self, kind: Kind) -> set[int]:
         return {row[0] for row in self.db.execute("SELECT id FROM facts WHERE kind = ?", (str(kind),))}
+
+    def hashes(self, kind: Kind) -> dict[int, str]:
+        rows = self.db.execute(
+            "SELECT facts.id, coalesce(h.hash, '') FROM facts LEFT JOIN content_hashes h ON h.rowid = facts.rowid "
+            "WHERE facts.kind = ?",
+            (str(kind),),
+        )
+        return dict(rows.fetchall())
 
     def stats(self) -> dict[str, object]:
         db = self.db

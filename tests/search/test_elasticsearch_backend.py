@@ -26,8 +26,10 @@ from search.backends.elasticsearch import (
 )
 from search.backends.es_mapping import (
     PINYIN_MAX_GRAM,
+    SCHEMA_VERSION,
     SUGGEST_SEPARATOR,
     UNICODE61_SEPARATORS,
+    added_properties,
     choose_analyzer,
     mapping,
     parse_suggest_input,
@@ -39,7 +41,9 @@ from search.backends.es_mapping import (
 from search.backends.es_query import (
     DISTANCE_SCRIPT,
     division_field,
+    hashes_body,
     parse_facets,
+    parse_hashes,
     parse_hit,
     parse_suggestions,
     readable,
@@ -282,6 +286,32 @@ def test_source_drops_empty_strings_and_builds_location_and_dates():
     assert source["display"] == {"employer": "某电子厂"}
     assert {parse_suggest_input(i) for i in source["suggest"][0]["input"]} == {("东莞电子厂普工", "title")}
     assert source["suggest"][0]["input"][0] == "东莞电子厂普工\t东莞电子厂普工\ttitle"
+
+
+def test_the_mapping_stores_a_content_hash_that_is_never_searched():
+    body = mapping("cjk", None)
+
+    assert body["mappings"]["properties"]["content_hash"] == {
+        "type": "keyword",
+        "index": False,
+        "doc_values": False,
+    }
+    assert body["mappings"]["_meta"]["schema_version"] == SCHEMA_VERSION == 2
+    # An index built before the field is given it in place (dynamic: strict would refuse the write).
+    assert added_properties() == {"content_hash": body["mappings"]["properties"]["content_hash"]}
+
+
+def test_source_carries_the_documents_content_hash():
+    doc = document()
+
+    assert to_source(doc)["content_hash"] == doc.content_hash
+    assert len(doc.content_hash) == 32
+
+
+def test_reconcile_scrolls_only_the_stored_hashes():
+    assert hashes_body() == {"query": {"match_all": {}}, "_source": ["content_hash"]}
+    hits = [{"_id": "7", "_source": {"content_hash": "ab" * 16}}, {"_id": "8", "_source": {}}]
+    assert parse_hashes(hits) == {7: "ab" * 16, 8: ""}  # 8: written before hashes existed
 
 
 def test_source_omits_location_without_coordinates():
@@ -799,6 +829,7 @@ def test_rebuild_then_search_round_trip(live_backend):
 
     assert counts == {Kind.JOB: 2, Kind.TRAINING: 1}
     assert live_backend.ids(Kind.JOB) == {1, 2}
+    assert live_backend.hashes(Kind.JOB) == {d.id: d.content_hash for d in jobs}
     found = live_backend.search(SearchQuery(text="普工"))
     assert [(h.kind, h.id) for h in found.hits] == [(Kind.JOB, 1)]
     assert "<mark>普工</mark>" in found.hits[0].fields["title_html"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +13,7 @@ from backend.accounts.models import User
 from backend.jobs import services as jobs
 from search.query import Kind, SearchQuery
 from search.services import get_backend, index_rebuild, index_reconcile, reset_backend, search_run
-from search.tasks import sweep
+from search.tasks import reconcile, sweep
 from tests import factories as f
 from training import services as training
 
@@ -88,10 +89,73 @@ def test_reconcile_reports_and_repairs_drift():
     index_rebuild()
     get_backend().delete(Kind.JOB, [lost.pk])  # a task that never ran
     type(gone).objects.filter(pk=gone.pk).update(status="filled")  # changed behind the index's back
-    assert index_reconcile(repair=False)["job"] == {"database": 2, "index": 2, "missing": 1, "extra": 1}
+    assert index_reconcile(repair=False)["job"] == {
+        "database": 2,
+        "index": 2,
+        "missing": 1,
+        "extra": 1,
+        "stale": 0,
+    }
     index_reconcile(repair=True)
-    assert index_reconcile(repair=False)["job"] == {"database": 2, "index": 2, "missing": 0, "extra": 0}
+    assert index_reconcile(repair=False)["job"] == {
+        "database": 2,
+        "index": 2,
+        "missing": 0,
+        "extra": 0,
+        "stale": 0,
+    }
     assert ids(Kind.JOB) == {kept.pk, lost.pk}
+
+
+def test_reconcile_rewrites_stale_documents():
+    posting, untouched = f.PostingFactory(title="保安员"), f.PostingFactory(title="仓库管理员")
+    program = f.ProgramFactory(title="中式面点培训")
+    index_rebuild()
+    # Changed behind the indexer's back: the row itself, and a row its document shows (the provider's name).
+    type(posting).objects.filter(pk=posting.pk).update(title="快递员")
+    type(program.provider).objects.filter(pk=program.provider_id).update(name="新名字职业培训学校")
+    before = {kind: get_backend().hashes(kind) for kind in Kind}
+
+    report = index_reconcile(repair=False)
+    assert report["job"] == {"database": 2, "index": 2, "missing": 0, "extra": 0, "stale": 1}
+    assert report["training"]["stale"] == 1
+    assert posting.pk in ids(Kind.JOB, "保安")  # a dry run writes nothing
+
+    index_reconcile(repair=True)
+    assert posting.pk in ids(Kind.JOB, "快递")
+    assert posting.pk not in ids(Kind.JOB, "保安")
+    assert program.pk in ids(Kind.TRAINING, "新名字")
+    after = {kind: get_backend().hashes(kind) for kind in Kind}
+    assert after[Kind.JOB][untouched.pk] == before[Kind.JOB][untouched.pk]
+    assert after[Kind.JOB][posting.pk] != before[Kind.JOB][posting.pk]
+    assert {r["stale"] for r in index_reconcile(repair=False).values()} == {0}
+
+
+def test_the_sweep_compares_ids_only_and_the_daily_reconcile_content():
+    posting = f.PostingFactory(title="保安员")
+    index_rebuild()
+    type(posting).objects.filter(pk=posting.pk).update(
+        title="快递员", updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    )
+
+    assert sweep.delay().get()["job"]["stale"] == 0  # not looked for: the sweep builds no documents
+    assert posting.pk in ids(Kind.JOB, "保安")
+    assert reconcile.delay().get()["job"]["stale"] == 1
+    assert posting.pk in ids(Kind.JOB, "快递")
+
+
+def test_an_index_file_from_before_content_hashes_keeps_its_documents_and_is_rewritten(settings):
+    posting = f.PostingFactory(title="保安员")
+    index_rebuild()
+    path = settings.SEARCH_FTS5_PATH
+    reset_backend()
+    with sqlite3.connect(path) as old:  # what schema version 2 wrote: no hash table
+        old.executescript("DROP TRIGGER docs_ad_hash; DROP TABLE content_hashes; PRAGMA user_version = 2;")
+
+    assert get_backend().hashes(Kind.JOB) == {posting.pk: ""}
+    assert posting.pk in ids(Kind.JOB, "保安")  # still searchable, not emptied
+    assert index_reconcile(repair=True)["job"]["stale"] == 1
+    assert index_reconcile(repair=False)["job"]["stale"] == 0
 
 
 def test_sweep_reindexes_recent_changes_missed_by_the_tasks():

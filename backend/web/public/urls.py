@@ -1,14 +1,15 @@
 """Pages anyone may open: home, search, a posting or program, login."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 
 from . import privacy, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("healthz/live", views.healthz_live, name="healthz-live"),
+    # With or without a trailing slash: probes are configured either way and follow no redirect.
+    re_path(r"^healthz/?$", views.healthz, name="healthz"),
+    re_path(r"^healthz/live/?$", views.healthz_live, name="healthz-live"),
     path("search/", views.search, name="search"),
     path("privacy/", privacy.privacy_notice, name="privacy"),
     path("jobs/<int:posting_id>/", views.job_detail, name="job-detail"),

@@ -81,10 +81,10 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], unit
 
 
 def legend(names: Sequence[str]) -> SafeString:
+    """The series' colours as classes (static/css/staff.css `.swatch-N`, the same COLOURS): the
+    Content-Security-Policy allows no style attributes."""
     items = "".join(
-        format_html(
-            '<li><span class="swatch" style="background:{}"></span>{}</li>', COLOURS[i % len(COLOURS)], n
-        )
+        format_html('<li><span class="swatch swatch-{}"></span>{}</li>', i % len(COLOURS), n)
         for i, n in enumerate(names)
     )
     return format_html('<ul class="legend" aria-hidden="true">{}</ul>', mark_safe(items))

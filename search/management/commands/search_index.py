@@ -26,7 +26,7 @@ class Command(BaseCommand):
         elif action == "reconcile":
             report = services.index_reconcile(repair=not dry_run)
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
-            drift = sum(r["missing"] + r["extra"] for r in report.values())
+            drift = sum(r["missing"] + r["extra"] + r["stale"] for r in report.values())
             self.stdout.write(
                 ("drift found" if drift else "no drift") + ("" if dry_run or not drift else ", repaired")
             )

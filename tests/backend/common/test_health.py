@@ -3,7 +3,11 @@ port), and the broker check runs wherever CELERY_BROKER_URL is set (CI pass 2)."
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from cryptography.fernet import Fernet
+from django.conf import global_settings
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
@@ -120,3 +124,38 @@ def test_a_plain_http_probe_is_not_redirected_to_https(settings):
     assert Client().get("/healthz/live").status_code == 200
     assert Client().get("/healthz").status_code == 200
     assert Client().get("/").status_code == 301
+
+
+HEALTH_PATHS = ["/healthz", "/healthz/", "/healthz?format=json", "/healthz/?format=json",
+                "/healthz/live", "/healthz/live/", "/healthz/live?format=json"]  # fmt: skip
+# What decides whether a request is redirected or refused before its view runs.
+REDIRECT_SETTINGS = ["MIDDLEWARE", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_REDIRECT_EXEMPT",
+                     "SECURE_SSL_HOST", "APPEND_SLASH", "PREPEND_WWW", "ALLOWED_HOSTS"]  # fmt: skip
+
+
+@pytest.fixture
+def production_redirects(settings, monkeypatch):
+    """This test run's settings with production's redirect and host settings in their place."""
+    monkeypatch.setenv("SECRET_KEY", "p" * 64)  # production refuses to load without its secrets
+    monkeypatch.setenv("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    production = importlib.import_module("backend.settings.production")
+    for name in REDIRECT_SETTINGS:
+        setattr(settings, name, getattr(production, name, getattr(global_settings, name)))
+    assert settings.SECURE_SSL_REDIRECT
+    assert settings.APPEND_SLASH
+    return settings
+
+
+@pytest.mark.parametrize("host", ["localhost", "10.20.30.40:8000"])  # a probe sends the pod's address
+@pytest.mark.parametrize("forwarded", [{}, {"HTTP_X_FORWARDED_PROTO": "http"}])
+def test_healthz_is_never_redirected(production_redirects, host, forwarded):
+    client = Client(HTTP_HOST=host, **forwarded)  # plain HTTP, as a load balancer probes
+
+    for path in HEALTH_PATHS:
+        for method in (client.get, client.head):
+            response = method(path)
+            assert response.status_code in (200, 503), (path, method, response.status_code)
+            assert "Location" not in response, path
+    assert client.get("/healthz?format=json").json()["status"] == "ok"
+    # The same settings do send every other plain-HTTP request to https.
+    assert Client(HTTP_HOST="localhost").get("/").status_code == 301
