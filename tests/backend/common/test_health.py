@@ -137,7 +137,10 @@ REDIRECT_SETTINGS = ["MIDDLEWARE", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEAD
 def production_redirects(settings, monkeypatch):
     """This test run's settings with production's redirect and host settings in their place."""
     monkeypatch.setenv("SECRET_KEY", "p" * 64)  # production refuses to load without its secrets
-    monkeypatch.setenv("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    # Production reads its field keys from base, which this run imported long ago under test's env.
+    base = importlib.import_module("backend.settings.base")
+    monkeypatch.setattr(base, "FIELD_ENCRYPTION_KEYS", [Fernet.generate_key().decode()])
+    monkeypatch.setattr(base, "FIELD_INDEX_KEY", "i" * 40)
     production = importlib.import_module("backend.settings.production")
     for name in REDIRECT_SETTINGS:
         setattr(settings, name, getattr(production, name, getattr(global_settings, name)))
