@@ -58,6 +58,7 @@ Progress = Callable[[str, int, int], None]
 def no_progress(stage: str, done: int, total: int) -> None:
     pass
 
+
 # Django's own codes for an empty required value, reported as the one code `required`.
 _REQUIRED_CODES = {"blank", "null", "required"}
 
@@ -130,7 +131,9 @@ class Importer:
     # kind referenced by a "ref" column -> the rows it may name (only the fields the rules read)
     ref_querysets: ClassVar[dict[str, Callable[[], Any]]] = {}
 
-    def __init__(self, *, actor: Any, lookups: Lookups | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self, *, actor: Any, lookups: Lookups | None = None, progress: Progress | None = None
+    ) -> None:
         self.actor = actor
         self.progress = progress or no_progress
         self.role = role_of(actor)

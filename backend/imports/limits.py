@@ -24,7 +24,9 @@ MB = 1024 * 1024
 RATIO_FLOOR_BYTES = 1 * MB
 # Parts read whole to count the sheets ([Content_Types].xml, the workbook part): far above any real one.
 SMALL_PART_BYTES = 2 * MB
-WORKBOOK_CONTENT = re.compile(r"spreadsheetml\.(sheet|template)\.main\+xml|ms-excel\.(sheet|template)\.macroEnabled")
+WORKBOOK_CONTENT = re.compile(
+    r"spreadsheetml\.(sheet|template)\.main\+xml|ms-excel\.(sheet|template)\.macroEnabled"
+)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ def _small_part(archive: zipfile.ZipFile, name: str) -> bytes | None:
     if info.file_size > SMALL_PART_BYTES:
         raise FileRejected(
             "invalid_file",
-            _("该.xlsx文件的“{part}”有{size},不像正常的表格文件。").format(part=name, size=size_text(info.file_size)),
+            _("该.xlsx文件的“{part}”有{size},不像正常的表格文件。").format(
+                part=name, size=size_text(info.file_size)
+            ),
         )
     return archive.read(info)

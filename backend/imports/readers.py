@@ -338,7 +338,9 @@ def _read_jsonl(text: str, limits: Limits, report: OnRows) -> Table:
             record = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else _("嵌套过深")
-            rows.append(RawRow(number, {}, ("invalid_json", _("该行不是有效的JSON:{error}。").format(error=reason))))
+            rows.append(
+                RawRow(number, {}, ("invalid_json", _("该行不是有效的JSON:{error}。").format(error=reason)))
+            )
             continue
         if not isinstance(record, dict):
             rows.append(RawRow(number, {}, ("invalid_json", _("每行应为一个JSON对象({...})。"))))

@@ -95,11 +95,14 @@ def test_a_sheet_claiming_a_million_rows_is_read_to_the_blank_run_only(tmp_path)
     table = read_table(path)
     assert time.perf_counter() - started < BOUND_SECONDS
     assert [row.number for row in table.rows] == [2]
-    assert table.notices and table.notices[0].startswith("第3行至第1002行都是空行")
+    assert len(table.notices) == 1
+    assert table.notices[0].startswith("第3行至第1002行都是空行")
 
 
 def test_a_short_blank_run_is_skipped_and_the_rows_after_it_are_read(tmp_path):
-    path = hostile.workbook_file(tmp_path / "gap.xlsx", [hostile.PROGRAM_ROW, *[[None]] * 5, hostile.PROGRAM_ROW])
+    path = hostile.workbook_file(
+        tmp_path / "gap.xlsx", [hostile.PROGRAM_ROW, *[[None]] * 5, hostile.PROGRAM_ROW]
+    )
     with override_settings(IMPORT_BLANK_ROWS_END=6):
         table = read_table(path)
     assert [row.number for row in table.rows] == [2, 8]
@@ -128,7 +131,7 @@ def test_too_many_parts_in_the_zip_are_refused(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_too_many_rows_stop_the_read_at_the_limit(tmp_path, fmt):
-    rows = [["prog-%d" % n, "prov-yd-001", "电工培训", "电工", "441881", 60, "是"] for n in range(30)]
+    rows = [[f"prog-{n}", "prov-yd-001", "电工培训", "电工", "441881", 60, "是"] for n in range(30)]
     path = hostile.workbook_file(tmp_path / "rows.xlsx", rows)
     if fmt == "csv":
         lines = [",".join(map(str, row)) for row in (hostile.PROGRAM_HEADER, *rows)]
@@ -147,7 +150,10 @@ def test_a_value_beyond_the_column_limit_is_refused_with_its_row_and_column(tmp_
         path = hostile.workbook_file(tmp_path / "wide.xlsx", [hostile.PROGRAM_ROW, row])
     else:
         path = tmp_path / "wide.csv"
-        cells = [",".join("" if v is None else str(v) for v in r) for r in (hostile.PROGRAM_HEADER, hostile.PROGRAM_ROW, row)]
+        cells = [
+            ",".join("" if v is None else str(v) for v in r)
+            for r in (hostile.PROGRAM_HEADER, hostile.PROGRAM_ROW, row)
+        ]
         path.write_text("\n".join(cells), encoding="utf-8")
     with override_settings(IMPORT_MAX_COLUMNS=10), pytest.raises(FileRejected) as caught:
         read_table(path)
@@ -171,7 +177,9 @@ def test_a_csv_too_long_is_refused_before_parsing(tmp_path):
 
 def test_a_csv_of_blank_lines_ends_at_the_blank_run(tmp_path):
     path = tmp_path / "blank.csv"
-    path.write_text(",".join(hostile.PROGRAM_HEADER) + "\nprog-1,prov-yd-001\n" + ",,,\n" * 500_000, encoding="utf-8")
+    path.write_text(
+        ",".join(hostile.PROGRAM_HEADER) + "\nprog-1,prov-yd-001\n" + ",,,\n" * 500_000, encoding="utf-8"
+    )
     started = time.perf_counter()
     table = read_table(path)
     assert time.perf_counter() - started < BOUND_SECONDS
