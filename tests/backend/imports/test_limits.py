@@ -8,9 +8,12 @@ import time
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from rest_framework.test import APIClient
 
 from backend.imports.limits import import_limits
+from backend.imports.models import ImportJob
 from backend.imports.readers import FileRejected, check_file, read_table
 from backend.imports.services import import_file
 from tests.factories import ProviderFactory
@@ -222,3 +225,49 @@ def test_a_refused_upload_stream_is_read_from_the_start_again(tmp_path):
     check_file(upload)
     upload.seek(0)
     assert len(read_table(upload, filename="ok.xlsx").rows) == 1
+
+
+# --- the API: refused before a job is made, or the job's progress and notices --------------------
+@pytest.fixture
+def _media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def api_upload(user, path):
+    client = APIClient()
+    client.force_authenticate(user)
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    return client.post("/api/v1/imports/", {"kind": "programs", "file": upload})
+
+
+@pytest.mark.usefixtures("_media")
+def test_an_api_upload_of_a_zip_bomb_is_a_400_with_its_english_code_and_no_job(tmp_path, admin):
+    path = hostile.zip_bomb_xlsx(tmp_path / "bomb.xlsx", unpacked_mb=20)
+    started = time.perf_counter()
+    response = api_upload(admin, path)
+    assert time.perf_counter() - started < BOUND_SECONDS
+    assert response.status_code == 400
+    problem = response.json()["fields"]["file"][0]
+    assert problem["code"] == "compression_ratio_too_high"
+    assert "压缩比" in problem["message"]
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.usefixtures("_media")
+def test_an_api_job_shows_its_progress_and_where_blank_rows_ended_the_table(
+    tmp_path, admin, provider, django_capture_on_commit_callbacks
+):
+    path = hostile.blank_formatted_rows_xlsx(tmp_path / "blank.xlsx", rows=1_500)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_upload(admin, path)
+    assert response.status_code == 202, response.json()
+    job = APIClient()
+    job.force_authenticate(admin)
+    body = job.get(f"/api/v1/imports/{response.json()['id']}/").json()
+    assert (body["status"], body["rows_done"], body["rows_total"], body["stage"]) == (
+        "succeeded",
+        1,
+        1,
+        "writing",
+    )
+    assert body["notices"][0].startswith("第3行至第1002行都是空行")
