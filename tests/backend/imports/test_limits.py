@@ -240,9 +240,17 @@ def api_upload(user, path):
     return client.post("/api/v1/imports/", {"kind": "programs", "file": upload})
 
 
+def warm_up(user):
+    """One request first, so the timed one does not include loading the URLconf and the API."""
+    client = APIClient()
+    client.force_authenticate(user)
+    assert client.get("/api/v1/imports/").status_code == 200
+
+
 @pytest.mark.usefixtures("_media")
 def test_an_api_upload_of_a_zip_bomb_is_a_400_with_its_english_code_and_no_job(tmp_path, admin):
     path = hostile.zip_bomb_xlsx(tmp_path / "bomb.xlsx", unpacked_mb=20)
+    warm_up(admin)
     started = time.perf_counter()
     response = api_upload(admin, path)
     assert time.perf_counter() - started < BOUND_SECONDS

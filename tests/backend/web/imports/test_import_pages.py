@@ -154,6 +154,7 @@ def test_a_blank_formatted_rows_upload_tells_where_the_table_ended(
 def test_a_zip_bomb_upload_is_refused_beside_the_file_field_in_under_a_second(provider_client, tmp_path):
     path = hostile.zip_bomb_xlsx(tmp_path / "bomb.xlsx", unpacked_mb=20)
     upload = SimpleUploadedFile("bomb.xlsx", path.read_bytes())
+    assert provider_client.get("/manage/imports/").status_code == 200  # the timed request is not the first
     started = time.perf_counter()
     response = provider_client.post("/manage/imports/", {"kind": "programs", "file": upload})
     assert time.perf_counter() - started < 1.0
