@@ -44,14 +44,6 @@ Source = str | os.PathLike[str] | IO[bytes] | Any
 OnRows = Callable[[int], None]
 
 
-def max_file_bytes() -> int:
-    return import_limits().file_bytes
-
-
-def max_rows() -> int:
-    return import_limits().rows
-
-
 @dataclass
 class RawRow:
     number: int  # the row number a user sees (header = 1) or the jsonl line number
