@@ -1,8 +1,11 @@
 """Import API: upload a file (202 + job), read a job's status, download a template.
 
 POST /api/v1/imports/                      multipart: kind, file  -> 202 {id, status, status_url, ...}
+                                           (400 `fields.file[0].code` for a file over a limit
+                                           seen before parsing: file_too_large, unpacked_too_large,
+                                           compression_ratio_too_high, too_many_sheets, ...)
 GET  /api/v1/imports/                      the actor's jobs (admin: all), newest first
-GET  /api/v1/imports/<id>/                 status, counts and every error
+GET  /api/v1/imports/<id>/                 status, progress (rows_done of rows_total), counts, every error
 GET  /api/v1/imports/templates/<kind>.xlsx (or .csv): the header row for that kind
 """
 
@@ -56,6 +59,10 @@ class ImportJobOutput(serializers.ModelSerializer):
             "updated_count",
             "error_count",
             "errors",
+            "notices",
+            "stage",
+            "rows_done",
+            "rows_total",
             "created_at",
             "finished_at",
             "status_url",

@@ -51,6 +51,14 @@ from .schemas import KIND_NOUNS, Column, KindSchema
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# Told how far an import is: (stage, rows done, rows in all); 0 in all while the file is read.
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
 # Django's own codes for an empty required value, reported as the one code `required`.
 _REQUIRED_CODES = {"blank", "null", "required"}
 
@@ -77,6 +85,7 @@ class ImportResult:
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    notices: list[str] = field(default_factory=list)  # the reader's (e.g. where blank rows ended it)
 
     @property
     def ok(self) -> bool:
@@ -96,6 +105,7 @@ class ImportResult:
             "created": self.created,
             "updated": self.updated,
             "errors": [e.as_dict() for e in self.errors],
+            "notices": list(self.notices),
         }
 
 
@@ -121,8 +131,11 @@ class Importer:
     # kind referenced by a "ref" column -> the rows it may name (only the fields the rules read)
     ref_querysets: ClassVar[dict[str, Callable[[], Any]]] = {}
 
-    def __init__(self, *, actor: Any, lookups: Lookups | None = None) -> None:
+    def __init__(
+        self, *, actor: Any, lookups: Lookups | None = None, progress: Progress | None = None
+    ) -> None:
         self.actor = actor
+        self.progress = progress or no_progress
         self.role = role_of(actor)
         self.lookups = lookups or Lookups()
         self.header_of: dict[str, str] = {}  # field -> header as written
@@ -137,6 +150,7 @@ class Importer:
     # --- entry point ------------------------------------------------------------------------
     def run(self, table: Table, *, filename: str = "", dry_run: bool = False) -> ImportResult:
         result = ImportResult(self.schema.kind, filename, row_count=len(table.rows), dry_run=dry_run)
+        result.notices = list(table.notices)
         result.errors = self.check_headers(table)
         if result.errors:
             return result
@@ -159,15 +173,17 @@ class Importer:
             plans, "external_id", "duplicate_external_id", _(_("外部编号「{value}」与第{row}行重复。"))
         )
         self.prefetch(plans)
-        for plan in plans:
-            if plan.errors and "external_id" in plan.error_fields:
-                continue
-            self.build(plan)
+        total = len(plans)
+        for done, plan in enumerate(plans, start=1):
+            if not (plan.errors and "external_id" in plan.error_fields):
+                self.build(plan)
+            self.progress("checking", done, total)
         self.check_across_rows(plans)
         return plans
 
     def write_all(self, plans: list[RowPlan], result: ImportResult) -> None:
         """Write every row in one transaction; a conflicting concurrent write becomes a file error."""
+        self.progress("writing", len(plans), len(plans))
         try:
             with transaction.atomic():
                 self.write(plans)

@@ -22,6 +22,11 @@ class ImportJob(TimeStampedModel):
         SUCCEEDED = "succeeded", "成功"
         FAILED = "failed", "失败"
 
+    class Stage(models.TextChoices):
+        READING = "reading", "读取文件"
+        CHECKING = "checking", "检查每一行"
+        WRITING = "writing", "写入数据"
+
     kind = models.CharField(max_length=16, choices=Kind.choices)
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/")
@@ -34,3 +39,8 @@ class ImportJob(TimeStampedModel):
         default=list, blank=True
     )  # [{"row": 3, "column": "工资", "code": ..., "message": ...}]
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Progress while it runs, for the job page: rows read (total still 0), then checked of total.
+    stage = models.CharField(max_length=16, choices=Stage.choices, blank=True, default="")
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    notices = models.JSONField(default=list, blank=True)  # ["第3行至第1002行都是空行, ..."]

@@ -6,6 +6,11 @@
   Windows saves); comma, tab or semicolon separated; record numbers as a spreadsheet shows them.
 - jsonl: one JSON object per line; the keys are the headers; rows are numbered by line.
 
+Every limit (limits.py) is checked before parsing where the file can tell it (size, the xlsx zip's
+directory and sheets, line length) and while the rows stream (rows, columns): the read stops at
+the limit. A long run of blank rows (formatted empty rows, or a sheet whose size claims a million
+rows) ends the table without reading on; the table's `notices` say where.
+
 Readers only read: they know nothing of the columns a kind expects. Problems with the whole
 file raise FileRejected; a bad jsonl line becomes a row problem (`RawRow.error`).
 """
@@ -13,42 +18,30 @@ file raise FileRejected; a bad jsonl line becomes a row problem (`RawRow.error`)
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000
-MAX_COLUMNS = 200
-MAX_XLSX_UNPACKED_BYTES = 300 * 1024 * 1024
+from .limits import FileRejected, Limits, check_xlsx_archive, import_limits, too_large
+
+__all__ = ["FileRejected", "RawRow", "Table", "check_file", "detect_format", "read_table"]
+
 FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+PROGRESS_EVERY = 500  # rows between two progress reports while reading
 
 Source = str | os.PathLike[str] | IO[bytes] | Any
-
-
-def max_file_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_FILE_BYTES", MAX_FILE_BYTES))
-
-
-def max_rows() -> int:
-    return int(getattr(settings, "IMPORT_MAX_ROWS", MAX_ROWS))
-
-
-class FileRejected(Exception):
-    """The file as a whole cannot be read (format, encoding, size)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+# Called with the number of data rows read so far.
+OnRows = Callable[[int], None]
 
 
 @dataclass
@@ -64,6 +57,7 @@ class Table:
     headers: list[str]  # as written in the file, stripped, in file order
     rows: list[RawRow] = field(default_factory=list)
     unlabelled_data: bool = False  # some cell has a value under a blank header
+    notices: list[str] = field(default_factory=list)  # what the reader did that the user should know
 
 
 def detect_format(filename: str) -> str:
@@ -77,25 +71,42 @@ def detect_format(filename: str) -> str:
     raise FileRejected("unsupported_format", _("只支持.xlsx、.csv和.jsonl文件。"))
 
 
-def read_table(source: Source, *, filename: str = "", row_limit: int | None = None) -> Table:
-    """Read the whole table (at most `row_limit` data rows) or raise FileRejected."""
-    name = filename or _source_name(source)
-    fmt = detect_format(name)
-    limit = row_limit if row_limit is not None else max_rows()
+def check_file(source: Source, *, filename: str = "", limits: Limits | None = None) -> str:
+    """The checks that need no parsing (format, size, an .xlsx's zip directory and sheet count):
+    raise FileRejected, else return the format. Milliseconds, whatever the file holds."""
+    limits = limits or import_limits()
+    fmt = detect_format(filename or _source_name(source))
     size = _source_size(source)
-    cap = max_file_bytes()
-    if size is not None and size > cap:
-        raise FileRejected(
-            "file_too_large", _("文件过大({size}),上限为{cap}。").format(size=_mb(size), cap=_mb(cap))
-        )
+    if size is not None and size > limits.file_bytes:
+        raise too_large(size, limits.file_bytes)
     if size == 0:
         raise FileRejected("empty_file", _("文件是空的。"))
     if fmt == "xlsx":
-        return _read_xlsx(source, limit)
-    data = _read_bytes(source, cap)
+        check_xlsx_archive(source, limits)
+    return fmt
+
+
+def read_table(
+    source: Source,
+    *,
+    filename: str = "",
+    row_limit: int | None = None,
+    on_rows: OnRows | None = None,
+) -> Table:
+    """Read the whole table (at most `row_limit` data rows, else the IMPORT_MAX_ROWS setting)
+    or raise FileRejected."""
+    limits = import_limits()
+    if row_limit is not None:
+        limits = dataclasses.replace(limits, rows=row_limit)
+    fmt = check_file(source, filename=filename, limits=limits)
+    report = on_rows or (lambda count: None)
+    if fmt == "xlsx":
+        return _read_xlsx(source, limits, report)
+    text = decode_text(_read_bytes(source, limits.file_bytes))
+    _check_lines(text, limits)
     if fmt == "csv":
-        return _read_csv(data, limit)
-    return _read_jsonl(data, limit)
+        return _read_csv(text, limits, report)
+    return _read_jsonl(text, limits, report)
 
 
 # --- sources --------------------------------------------------------------------------------
@@ -133,14 +144,10 @@ def _read_bytes(source: Source, cap: int) -> bytes:
             source.seek(0)
         data = source.read(cap + 1)
     if len(data) > cap:
-        raise FileRejected("file_too_large", _("文件过大,上限为{cap}。").format(cap=_mb(cap)))
+        raise too_large(len(data), cap)
     if not data:
         raise FileRejected("empty_file", _("文件是空的。"))
     return data
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def _too_many_rows(limit: int) -> FileRejected:
@@ -160,62 +167,95 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _all_blank(values: Sequence[Any]) -> bool:
+    # count(None) runs in C on identity: a formatted empty row of 16,384 cells is not a Python loop.
+    return values.count(None) == len(values) or all(_blank(v) for v in values if v is not None)
+
+
 # --- xlsx -----------------------------------------------------------------------------------
-def _read_xlsx(source: Source, limit: int) -> Table:
-    import zipfile
+def _read_xlsx(source: Source, limits: Limits, report: OnRows) -> Table:
+    from .xlsx import open_workbook
 
-    from openpyxl import load_workbook
-
-    _check_unpacked_size(source)
     if not isinstance(source, str | os.PathLike) and hasattr(source, "seek"):
         source.seek(0)
+    # BadZipFile also covers a part longer than its directory entry said (zipfile checks the CRC);
+    # ValueError covers defusedxml's refusal of DTDs and entities.
+    unreadable = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, ParseError, EOFError)
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        workbook = open_workbook(source)
+    except unreadable as exc:
         raise FileRejected("invalid_file", _("无法读取该.xlsx文件,请确认文件未损坏。")) from exc
     try:
         if not workbook.worksheets:
             raise FileRejected("empty_file", _("工作簿中没有工作表。"))
+        # Unsized (xlsx.py): the rows the sheet holds are read, not the size it claims (wrong in
+        # some writers; a claimed A1:XFD1048576 would make openpyxl pad every row and every gap).
         sheet = workbook.worksheets[0]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()  # some writers record a wrong sheet size; read every cell
-        return _tabulate("xlsx", sheet.iter_rows(values_only=True), limit)
+        try:
+            return _tabulate("xlsx", sheet.iter_rows(values_only=True), limits, report)
+        except unreadable as exc:
+            raise FileRejected("invalid_file", _("无法读取该.xlsx文件,请确认文件未损坏。")) from exc
     finally:
         workbook.close()
 
 
-def _check_unpacked_size(source: Source) -> None:
-    """An .xlsx is a zip: refuse one that unpacks to far more than any real sheet (a zip bomb)."""
-    import zipfile
-
-    if not isinstance(source, str | os.PathLike) and hasattr(source, "seek"):
-        source.seek(0)
-    try:
-        with zipfile.ZipFile(source) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRejected("invalid_file", _("无法读取该.xlsx文件,请确认文件未损坏。")) from exc
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise FileRejected("file_too_large", _("该.xlsx文件解压后内容过大,请拆分后再导入。"))
-
-
-def _tabulate(fmt: str, rows: Iterator[Sequence[Any]], limit: int) -> Table:
+def _tabulate(fmt: str, rows: Iterator[Sequence[Any]], limits: Limits, report: OnRows) -> Table:
     """A sheet's rows (xlsx or csv) as a Table: row 1 names the columns, blank rows are skipped,
-    numbers are the spreadsheet's own row numbers."""
+    numbers are the spreadsheet's own row numbers. Stops at the row limit (refused) and after
+    `blank_rows_end` blank rows in a row (the table ends there; a notice says so)."""
     header_row = next(rows, None)
-    if header_row is None or all(_blank(v) for v in header_row):
+    if header_row is None or _all_blank(header_row):
         raise FileRejected("missing_header", _("第1行应为表头(列名)。"))
-    headers = [_clean_header(v) for v in header_row[:MAX_COLUMNS]]
+    _check_width(header_row, 1, limits)
+    headers = [_clean_header(v) for v in header_row[: limits.columns]]
     while headers and not headers[-1]:
         headers.pop()
     table = Table(fmt, headers)
+    blank_run = blank_total = 0
     for number, raw in enumerate(rows, start=2):
-        if all(_blank(v) for v in raw):
+        if _all_blank(raw):
+            blank_run += 1
+            blank_total += 1
+            if blank_run >= limits.blank_rows_end:
+                table.notices.append(_blank_run_notice(number - blank_run + 1, number))
+                break
+            if blank_total > limits.rows:
+                raise FileRejected(
+                    "too_many_blank_rows",
+                    _("表格中的空行超过{limit}行(读到第{row}行),请删除空行后再导入。").format(
+                        limit=limits.rows, row=number
+                    ),
+                )
             continue
-        if len(table.rows) >= limit:
-            raise _too_many_rows(limit)
-        table.rows.append(RawRow(number, _cells(headers, raw, table)))
+        blank_run = 0
+        if len(table.rows) >= limits.rows:
+            raise _too_many_rows(limits.rows)
+        _check_width(raw, number, limits)
+        table.rows.append(RawRow(number, _cells(headers, raw[: limits.columns], table)))
+        if len(table.rows) % PROGRESS_EVERY == 0:
+            report(len(table.rows))
+    report(len(table.rows))
     return table
+
+
+def _check_width(raw: Sequence[Any], number: int, limits: Limits) -> None:
+    """Refuse a row with a value beyond the column limit (formatted empty cells there are fine)."""
+    extra = raw[limits.columns :]
+    if extra and not _all_blank(extra):
+        column = limits.columns + next(i for i, v in enumerate(extra) if not _blank(v)) + 1
+        raise FileRejected(
+            "too_many_columns",
+            _("第{row}行第{column}列有内容,超过了列数上限{limit}列;请删除多余的列后再导入。").format(
+                row=number, column=column, limit=limits.columns
+            ),
+        )
+
+
+def _blank_run_notice(first: int, last: int) -> str:
+    return _(
+        "第{first}行至第{last}行都是空行,已停止读取:表格到第{end}行为止,其后的行没有读取"
+        "(通常是带格式的空行);如果后面还有数据,请删除中间的空行后重新导入。"
+    ).format(first=first, last=last, end=first - 1)
 
 
 def _cells(headers: list[str], raw: Sequence[Any], table: Table) -> dict[str, Any]:
@@ -234,7 +274,7 @@ def _cells(headers: list[str], raw: Sequence[Any], table: Table) -> dict[str, An
     return cells
 
 
-# --- csv ------------------------------------------------------------------------------------
+# --- csv and jsonl --------------------------------------------------------------------------
 def decode_text(data: bytes) -> str:
     """UTF-8 (BOM optional), UTF-16 with BOM, else GB18030 (a superset of GBK and GB2312)."""
     encodings = ("utf-16", "utf-8-sig", "gb18030") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ()
@@ -248,8 +288,20 @@ def decode_text(data: bytes) -> str:
     raise FileRejected("encoding", _("无法识别文件编码,请保存为UTF-8或GBK编码的文本文件。"))
 
 
-def _read_csv(data: bytes, limit: int) -> Table:
-    text = decode_text(data)
+def _check_lines(text: str, limits: Limits) -> None:
+    """Refuse a text file with a line longer than any table row (before the csv module sees it)."""
+    lengths = list(map(len, text.split("\n")))
+    longest = max(lengths)
+    if longest > limits.line_chars:
+        raise FileRejected(
+            "line_too_long",
+            _("第{line}行有{length}个字符,超过每行上限{limit}个字符,请确认这是一个表格文件。").format(
+                line=lengths.index(longest) + 1, length=longest, limit=limits.line_chars
+            ),
+        )
+
+
+def _read_csv(text: str, limits: Limits, report: OnRows) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = ","
     if "," not in first_line:
@@ -259,26 +311,27 @@ def _read_csv(data: bytes, limit: int) -> Table:
             delimiter = ";"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _tabulate("csv", reader, limit)
+        return _tabulate("csv", reader, limits, report)
     except csv.Error as exc:
         raise FileRejected("invalid_file", _("CSV格式有误:{error}").format(error=exc)) from exc
 
 
-# --- jsonl ----------------------------------------------------------------------------------
-def _read_jsonl(data: bytes, limit: int) -> Table:
-    text = decode_text(data)
+def _read_jsonl(text: str, limits: Limits, report: OnRows) -> Table:
     headers: dict[str, None] = {}
     rows: list[RawRow] = []
     for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
-        if len(rows) >= limit:
-            raise _too_many_rows(limit)
+        if len(rows) >= limits.rows:
+            raise _too_many_rows(limits.rows)
+        if len(rows) % PROGRESS_EVERY == 0:
+            report(len(rows))
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else _("嵌套过深")
             rows.append(
-                RawRow(number, {}, ("invalid_json", _("该行不是有效的JSON:{error}。").format(error=exc.msg)))
+                RawRow(number, {}, ("invalid_json", _("该行不是有效的JSON:{error}。").format(error=reason)))
             )
             continue
         if not isinstance(record, dict):
@@ -291,9 +344,17 @@ def _read_jsonl(data: bytes, limit: int) -> Table:
                 continue
             headers.setdefault(header, None)
             cells[header] = value.strip() if isinstance(value, str) else value
+        if len(headers) > limits.columns:
+            raise FileRejected(
+                "too_many_columns",
+                _("到第{row}行为止共有{count}个不同的字段,超过了列数上限{limit}列。").format(
+                    row=number, count=len(headers), limit=limits.columns
+                ),
+            )
         rows.append(RawRow(number, cells))
     if not rows:
         raise FileRejected("no_rows", _("文件中没有数据行。"))
+    report(len(rows))
     return Table("jsonl", list(headers), rows)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
+from backend.common.spreadsheet import csv_row, xlsx_append
+
 from .schemas import SCHEMAS, TYPE_DOCS, Column, KindSchema
 
 TEXT_TYPES = {"text", "ref", "id_number", "mobile", "credit_code", "division"}
@@ -30,7 +32,7 @@ def template_headers(kind: str) -> list[str]:
 def template_csv(kind: str) -> bytes:
     """UTF-8 with BOM, so Excel on Windows opens the Chinese headers correctly."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(template_headers(kind))
+    csv.writer(buffer, lineterminator="\r\n").writerow(csv_row(template_headers(kind)))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -59,11 +61,12 @@ def template_xlsx(kind: str) -> bytes:
     sheet.freeze_panes = "A2"
 
     guide = workbook.create_sheet("填写说明")
-    guide.append(["列名", "字段(field)", "类型", "必填", "示例", "说明", "也可用的列名"])
+    xlsx_append(guide, ["列名", "字段(field)", "类型", "必填", "示例", "说明", "也可用的列名"])
     for cell in guide[1]:
         cell.font = bold
     for column in schema.columns:
-        guide.append(
+        xlsx_append(
+            guide,
             [
                 column.header,
                 column.field,
@@ -72,11 +75,11 @@ def template_xlsx(kind: str) -> bytes:
                 column.example,
                 column.note,
                 "、".join(_other_headers(schema, column)),
-            ]
+            ],
         )
     for note in _kind_notes(schema):
         guide.append([])
-        guide.append([note])
+        xlsx_append(guide, [note])
     for letter, width in zip("ABCDEFG", (16, 26, 30, 6, 30, 40, 40), strict=True):
         guide.column_dimensions[letter].width = width
     buffer = io.BytesIO()

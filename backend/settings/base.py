@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "backend.jobs.models.Application.Status",
         "ImportJobStatusEnum": "backend.imports.models.ImportJob.Status",
         "ImportKindEnum": "backend.imports.models.ImportJob.Kind",
+        "ImportJobStageEnum": "backend.imports.models.ImportJob.Stage",
         "ProviderKindEnum": "training.models.Provider.Kind",
         "CertificateKindEnum": "backend.occupations.models.CertificateType.Kind",
         "PostingStatusChangeEnum": "backend.jobs.models.POSTING_STATUS_CHANGES",
@@ -273,6 +274,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # any task runs. Batch runs and imports do not wait for it: their sweeps resume them sooner.
     "visibility_timeout": 60 * 60,
 }
+
+# --- Imports (backend/imports/limits.py): what one uploaded file may hold ------------------------
+# Checked before parsing (size; an .xlsx's zip directory: unpacked size, compression ratio, parts,
+# sheets; a text file's longest line) and while the first sheet streams (rows, columns). A run of
+# IMPORT_BLANK_ROWS_END blank rows ends the table (formatted empty rows cost nothing past it).
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=1000)
+IMPORT_MAX_SHEETS = env.int("IMPORT_MAX_SHEETS", default=20)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
+IMPORT_MAX_LINE_CHARS = env.int("IMPORT_MAX_LINE_CHARS", default=100_000)
+IMPORT_BLANK_ROWS_END = env.int("IMPORT_BLANK_ROWS_END", default=1000)
 
 # --- Search: Elasticsearch when ELASTICSEARCH_URL is set, else the embedded FTS5 index --------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")

@@ -1,4 +1,7 @@
-"""Tables as .xlsx downloads (openpyxl), for staff who report upward in spreadsheets."""
+"""Tables as .xlsx downloads (openpyxl), for staff who report upward in spreadsheets.
+
+Rows go through backend.common.spreadsheet: text beginning with = + - @ (or a tab/CR) is written
+as text that Excel does not evaluate (formula injection)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from typing import Any
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from backend.common.spreadsheet import xlsx_append
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,11 +26,11 @@ def xlsx_response(
     ws = book.active
     assert ws is not None
     ws.title = sheet[:31]  # Excel's limit
-    ws.append([str(h) for h in headers])
+    xlsx_append(ws, [str(h) for h in headers])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(list(row))
+        xlsx_append(ws, row)
     for column in ws.columns:
         letter = column[0].column_letter
         ws.column_dimensions[letter].width = max(10, *(len(str(c.value or "")) * 2 for c in column))

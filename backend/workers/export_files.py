@@ -9,6 +9,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from backend.common.spreadsheet import xlsx_append
+
 from .privacy import SECTIONS
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -28,10 +30,7 @@ def _cell(value: Any) -> Any:
 
 
 def _append(ws: Any, row: list[Any]) -> None:
-    ws.append([_cell(v) for v in row])
-    for cell in ws[ws.max_row]:
-        if cell.data_type == "f":  # text the person typed that starts with "=" stays text
-            cell.data_type = "s"
+    xlsx_append(ws, [_cell(v) for v in row])  # text starting with = + - @ stays text
 
 
 def as_xlsx(data: dict[str, Any]) -> bytes:

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import User
 from backend.accounts.services import api_token_create
+from backend.imports.models import ImportJob
 from backend.workers.deletion import deletion_request_create
 from matching import engine
 from matching.services import runs
@@ -151,6 +152,8 @@ SAMPLES = [
     Sample("manage-posting-edit", POSTING_MANAGERS, {"posting_id": "posting"}),
     Sample("manage-imports", IMPORTERS),
     _failed("manage-imports", (STAFF,), "上传并导入"),
+    Sample("manage-import-job", STAFF_PAGES, {"job_id": "failed_import"}, state="failed"),
+    Sample("manage-import-job", (STAFF,), {"job_id": "running_import"}, state="running"),
     Sample("staff-review", STAFF_PAGES),
     Sample("staff-runs", STAFF_PAGES),
     _failed("staff-runs", (STAFF,), "开始匹配"),
@@ -238,6 +241,7 @@ def _seed() -> dict[str, Any]:
     run = runs.matching_run_create(kind="both", county_codes=[X], started_by=users[STAFF])
     runs.matching_run_execute(run_id=run.pk)
     index_rebuild()
+    failed_import, running_import = _import_jobs(users[STAFF])
     ids = {
         "posting": cook.pk,
         "applied_posting": world.postings["helper_x"].pk,
@@ -248,8 +252,27 @@ def _seed() -> dict[str, Any]:
         "worker": worker.pk,
         "reset_uid": "MTIzNDU2",  # a made-up user: the page for a link that does not work
         "reset_token": "c0ffee-0123456789abcdef",
+        "failed_import": failed_import.pk,
+        "running_import": running_import.pk,
     }
     return {"users": users, "ids": ids}
+
+
+def _import_jobs(owner: User) -> tuple[ImportJob, ImportJob]:
+    """An import job's page in its two states: finished with errors (a file error, row errors, a
+    notice) and still running (the progress bar, the polling script)."""
+    failed = ImportJob.objects.create(
+        kind="postings", filename="岗位.xlsx", file="imports/a.xlsx", created_by=owner, status="failed",
+        row_count=2, errors=[
+            {"row": None, "column": "", "code": "no_rows", "message": "文件中没有数据行。"},
+            {"row": 3, "column": "月薪上限", "code": "wage_out_of_range", "message": "月薪应在1000至100000元之间。"},
+        ], notices=["第5行至第1004行都是空行,已停止读取:表格到第4行为止。"],
+    )  # fmt: skip
+    running = ImportJob.objects.create(
+        kind="workers", filename="劳动者.csv", file="imports/b.csv", created_by=owner, status="running",
+        stage="checking", rows_done=500, rows_total=2000,
+    )  # fmt: skip
+    return failed, running
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,10 @@ import io
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from backend.accounts.models import User
+from backend.imports.models import ImportJob
 from search.services import index_rebuild, reset_backend
 from tests import factories as f
 from training.models import Program
@@ -113,6 +115,25 @@ def test_provider_uploads_a_bad_spreadsheet_and_sees_each_row(page, empty_index,
     assert not Program.objects.exists()  # the good row 2 was not written either
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
+
+
+def test_the_import_job_page_follows_a_running_import_to_its_result(page, empty_index, provider_user):
+    """static/js/import-job.js: the counts follow the job (polling the API), and the page reloads
+    once with the result when the job finishes."""
+    job = ImportJob.objects.create(
+        kind="programs", filename="培训项目.xlsx", file="imports/p.xlsx", created_by=provider_user,
+        status="running", stage="checking", rows_done=500, rows_total=2000,
+    )  # fmt: skip
+    log_in(page, provider_user)
+    page.goto(f"/manage/imports/{job.pk}/")
+    counts = page.locator("#job-counts")
+    assert counts.inner_text() == "已检查 500 / 2000 行"
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=1500)
+    expect(counts).to_have_text("已检查 1500 / 2000 行", timeout=10_000)
+    assert page.locator("#job-progress").evaluate("bar => bar.value") == 1500
+    ImportJob.objects.filter(pk=job.pk).update(status="succeeded", row_count=2000, created_count=2000)
+    expect(page.locator("main")).to_contain_text("导入成功:共 2000 行,新增 2000 条", timeout=10_000)
+    assert page.locator("#import-progress").count() == 0
 
 
 def test_provider_pages_fit_a_360px_phone(page, empty_index, provider_user):

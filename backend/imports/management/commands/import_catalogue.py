@@ -42,6 +42,8 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from None
+        for notice in result.notices:  # e.g. where a run of blank rows ended the table
+            self.stderr.write(notice)
         if not result.ok:
             for error in result.errors:
                 where = _("第{row}行").format(row=error.row) if error.row is not None else _("文件")
