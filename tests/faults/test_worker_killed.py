@@ -151,3 +151,54 @@ def test_an_executor_that_was_taken_over_writes_no_further_chunk(fresh_matching_
     assert runs._run_chunk(run.pk, first, runs.CHUNK_SIZE, model, ranker) is False
     assert _stored() == stored
     assert MatchingRun.objects.get(pk=run.pk).processed_workers == done.total_workers
+
+
+IMPORT_ROWS = 6_000  # seconds of checking and writing, so the kill lands mid-import
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_is_killed_is_run_again_by_the_sweep_on_another_worker(postgres, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from backend.accounts.models import User
+    from backend.imports import tasks as import_tasks
+    from backend.imports.models import ImportJob
+    from backend.jobs.models import Posting
+    from tests.backend.imports.helpers import POSTING_HEADERS, posting_row, write_table
+
+    employer = f.EmployerFactory()
+    rows = [posting_row(n, employer.external_id) for n in range(IMPORT_ROWS)]
+    path = write_table(tmp_path, "csv", POSTING_HEADERS, rows)
+    job = ImportJob(kind="postings", filename="big.csv", created_by=f.UserFactory(role=User.Role.ADMIN))
+    job.file.save("fault-big.csv", ContentFile(path.read_bytes()), save=False)  # the workers' MEDIA_ROOT
+    job.save()
+    doomed_queue, spare_queue = (f"fault-{name}-{uuid.uuid4().hex[:8]}" for name in ("doomed", "spare"))
+    try:
+        with real_worker(), dedicated_workers(doomed_queue, spare_queue, log_dir=tmp_path) as (doomed, _):
+            # Given a worker that dies (kill -9) while it imports the file.
+            import_tasks.run_import.apply_async((job.pk,), queue=doomed_queue)
+            wait_until(lambda: ImportJob.objects.get(pk=job.pk).status == "running", what="the import to start")
+            time.sleep(1)  # into the checking of the rows
+            doomed.kill()
+            killed_at = time.monotonic()
+            killed = ImportJob.objects.get(pk=job.pk)
+            assert (killed.status, killed.attempt) == ("running", 1), doomed.log()[-2000:]
+            assert not Posting.objects.exists()  # all rows or none: nothing of it was committed
+
+            # When its lease expires and the frequent sweep finds it, another worker imports it again.
+            with routed_to(spare_queue):
+                beat_until(import_tasks.resume_expired, lambda: ImportJob.objects.get(pk=job.pk).attempt == 2,
+                           period=beat_period("imports.resume_expired"), timeout=RESUMED_WITHIN)  # fmt: skip
+            resumed_after = time.monotonic() - killed_at
+            wait_until(lambda: ImportJob.objects.get(pk=job.pk).finished_at is not None, timeout=120,
+                       what="the other worker to finish the import")  # fmt: skip
+        print(f"\ndead import: kill -9 -> running again {resumed_after:.1f} s, "
+              f"-> finished {time.monotonic() - killed_at:.1f} s")  # fmt: skip
+
+        # Then every row is imported once.
+        done = ImportJob.objects.get(pk=job.pk)
+        assert (done.status, done.attempt) == ("succeeded", 2), done.errors[:3]
+        assert done.created_count == Posting.objects.filter(employer=employer).count() == IMPORT_ROWS
+    finally:
+        job.file.delete(save=False)
