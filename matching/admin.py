@@ -12,7 +12,15 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 @admin.register(MatchingRun)
 class MatchingRunAdmin(admin.ModelAdmin):
-    list_display = ("pk", "kind", "status_label", "started_by", "processed_workers", "total_workers", "created_at")
+    list_display = (
+        "pk",
+        "kind",
+        "status_label",
+        "started_by",
+        "processed_workers",
+        "total_workers",
+        "created_at",
+    )
     list_filter = ("kind", "status")
     raw_id_fields = ("started_by", "model_version")
     readonly_fields = ("cursor", "processed_workers", "suggestions_created", "suggestions_updated",

@@ -136,7 +136,12 @@ class Importer:
 
     # --- entry point ------------------------------------------------------------------------
     def run(
-        self, table: Table, *, filename: str = "", dry_run: bool = False, guard: Callable[[], None] | None = None
+        self,
+        table: Table,
+        *,
+        filename: str = "",
+        dry_run: bool = False,
+        guard: Callable[[], None] | None = None,
     ) -> ImportResult:
         """`guard` is called inside the writing transaction, before it commits: it raises to write
         nothing (an import job's executor that lost its lease)."""
@@ -170,7 +175,9 @@ class Importer:
         self.check_across_rows(plans)
         return plans
 
-    def write_all(self, plans: list[RowPlan], result: ImportResult, guard: Callable[[], None] | None = None) -> None:
+    def write_all(
+        self, plans: list[RowPlan], result: ImportResult, guard: Callable[[], None] | None = None
+    ) -> None:
         """Write every row in one transaction; a conflicting concurrent write becomes a file error."""
         try:
             with transaction.atomic():

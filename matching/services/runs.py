@@ -206,7 +206,9 @@ def matching_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> Matchi
             while _run_chunk(run_id, attempt, chunk_size, model, ranker):
                 pass
         now = timezone.now()
-        mine.update(status=MatchingRun.Status.SUCCEEDED, finished_at=now, lease_expires_at=None, updated_at=now)
+        mine.update(
+            status=MatchingRun.Status.SUCCEEDED, finished_at=now, lease_expires_at=None, updated_at=now
+        )
     except Exception as exc:
         log.exception("matching run %s failed", run_id)
         now = timezone.now()
@@ -259,7 +261,9 @@ def _run_chunk(run_id: int, attempt: int, chunk_size: int, model: ModelVersion, 
             ):
                 raise _TakenOver
     except _TakenOver:
-        log.warning("matching run %s: attempt %s was taken over; its last chunk is discarded", run_id, attempt)
+        log.warning(
+            "matching run %s: attempt %s was taken over; its last chunk is discarded", run_id, attempt
+        )
         return False
     return True
 

@@ -35,7 +35,9 @@ def beat_period(task: str) -> float:
     return float(entry["schedule"])
 
 
-def beat_until(sweep: Callable[[], object], done: Callable[[], bool], *, period: float, timeout: float) -> float:
+def beat_until(
+    sweep: Callable[[], object], done: Callable[[], bool], *, period: float, timeout: float
+) -> float:
     """Call the sweep every `period` seconds, as celery beat would, until `done()`; the seconds taken."""
     start = time.monotonic()
     next_beat = start
@@ -87,7 +89,8 @@ def test_a_run_whose_worker_is_killed_is_resumed_by_the_sweep_on_another_worker(
             WorkerProfile.objects.filter(pk__lte=killed.cursor).values_list("pk", flat=True)
         )  # nothing of the chunk it died in
 
-        assert killed.lease_expires_at is not None and killed.lease_expires_at > timezone.now()
+        assert killed.lease_expires_at is not None
+        assert killed.lease_expires_at > timezone.now()
         assert not killed.interrupted  # its lease still runs: nobody can tell it from a slow chunk yet
 
         # When its lease expires and the frequent sweep (every 20 s, as beat sends it) finds it;
@@ -178,7 +181,9 @@ def test_an_import_whose_worker_is_killed_is_run_again_by_the_sweep_on_another_w
         with real_worker(), dedicated_workers(doomed_queue, spare_queue, log_dir=tmp_path) as (doomed, _):
             # Given a worker that dies (kill -9) while it imports the file.
             import_tasks.run_import.apply_async((job.pk,), queue=doomed_queue)
-            wait_until(lambda: ImportJob.objects.get(pk=job.pk).status == "running", what="the import to start")
+            wait_until(
+                lambda: ImportJob.objects.get(pk=job.pk).status == "running", what="the import to start"
+            )
             time.sleep(1)  # into the checking of the rows
             doomed.kill()
             killed_at = time.monotonic()

@@ -56,7 +56,8 @@ def test_the_heartbeat_renews_an_import_jobs_lease_while_its_file_is_checked(
     monkeypatch.setattr(engine.Importer, "plan_rows", slow)
     done = services.import_job_run(job_id=job.pk)
 
-    assert done is not None and done.status == "succeeded", done and done.errors
+    assert done is not None
+    assert done.status == "succeeded", done.errors
     assert renewed == [True]
     assert (done.attempt, done.lease_expires_at) == (1, None)
 
@@ -110,6 +111,10 @@ def test_staff_see_an_import_job_whose_worker_died_as_interrupted_and_recovering
     ImportJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
 
     shown = client.get(f"/api/v1/imports/{job.pk}/").json()
-    assert (shown["status"], shown["status_label"], shown["interrupted"]) == ("running", "已中断，正在恢复", True)
+    assert (shown["status"], shown["status_label"], shown["interrupted"]) == (
+        "running",
+        "已中断，正在恢复",
+        True,
+    )
     listed = client.get("/api/v1/imports/").json()["results"]
     assert [(j["id"], j["status_label"]) for j in listed] == [(job.pk, "已中断，正在恢复")]
