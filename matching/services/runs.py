@@ -201,8 +201,8 @@ def matching_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> Matchi
         run.save(update_fields=["started_at", "updated_at"])
     mine = leases.held(MatchingRun, run_id, attempt)
     try:
-        model, ranker = engine.active_model()
         with leases.heartbeat(MatchingRun, run_id, attempt):
+            model, ranker = engine.active_model()  # may load a model or build a catalogue: seconds
             while _run_chunk(run_id, attempt, chunk_size, model, ranker):
                 pass
         now = timezone.now()
