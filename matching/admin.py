@@ -12,11 +12,20 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 @admin.register(MatchingRun)
 class MatchingRunAdmin(admin.ModelAdmin):
-    list_display = ("pk", "kind", "status", "started_by", "processed_workers", "total_workers", "created_at")
+    list_display = (
+        "pk",
+        "kind",
+        "status_label",
+        "started_by",
+        "processed_workers",
+        "total_workers",
+        "created_at",
+    )
     list_filter = ("kind", "status")
     raw_id_fields = ("started_by", "model_version")
     readonly_fields = ("cursor", "processed_workers", "suggestions_created", "suggestions_updated",
-                       "suggestions_withdrawn", "catalogue_version", "started_at", "finished_at", "error")  # fmt: skip
+                       "suggestions_withdrawn", "catalogue_version", "started_at", "finished_at", "error", "attempt",
+                       "lease_expires_at")  # fmt: skip
 
 
 class SuggestionEventInline(admin.TabularInline):

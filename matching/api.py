@@ -277,7 +277,10 @@ class MySuggestionsView(generics.ListAPIView):
 
 class MatchingRunOutput(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text="job | training | both")
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = serializers.CharField(
+        read_only=True, help_text="状态的显示文字;工作进程中断后为“已中断，正在恢复”"
+    )
+    interrupted = serializers.BooleanField(read_only=True, help_text="工作进程中断,正在恢复")
     started_by = serializers.SerializerMethodField()
     model_version = serializers.CharField(
         source="model_version.name", read_only=True, default=None, allow_null=True
@@ -287,7 +290,7 @@ class MatchingRunOutput(serializers.ModelSerializer):
     class Meta:
         model = MatchingRun
         fields = (
-            "id", "kind", "status", "status_label", "started_by", "all_counties", "county_codes",
+            "id", "kind", "status", "status_label", "interrupted", "started_by", "all_counties", "county_codes",
             "jobs_per_worker", "trainings_per_worker", "total_workers", "processed_workers", "progress",
             "suggestions_created", "suggestions_updated", "suggestions_withdrawn", "cursor", "model_version",
             "catalogue_version", "started_at", "finished_at", "error", "created_at",

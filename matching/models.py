@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from backend.common import leases
 from backend.common.models import TimeStampedModel
 
 
@@ -94,6 +95,9 @@ class MatchingRun(TimeStampedModel):
     cursor = models.BigIntegerField("进度游标", default=0)  # the last worker id done
     # Bumped by each executor that claims the run; only the latest may commit chunks.
     attempt = models.PositiveIntegerField("执行次数", default=0)
+    # The executor's lease, renewed by its heartbeat (backend/common/leases.py); past it, the run
+    # lost its worker and is resumed.
+    lease_expires_at = models.DateTimeField("租约到期", null=True, blank=True)
     model_version = models.ForeignKey(
         ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
     )
@@ -124,6 +128,15 @@ class MatchingRun(TimeStampedModel):
     @property
     def kinds(self) -> tuple[str, ...]:
         return ("job", "training") if self.kind == self.Kind.BOTH else (self.kind,)
+
+    @property
+    def interrupted(self) -> bool:
+        return leases.is_interrupted(self)
+
+    @property
+    def status_label(self) -> str:
+        """What staff see: "已中断，正在恢复" rather than a stuck running (or a bare pending)."""
+        return leases.status_label(self)
 
     @property
     def progress(self) -> float:

@@ -21,6 +21,12 @@ def sweep() -> dict[str, object]:
     return {"outcomes": outcomes.outcomes_sync(), "recovered_runs": runs.matching_runs_recover()}
 
 
+@shared_task(name="matching.resume_expired", ignore_result=True)
+def resume_expired() -> list[int]:
+    """Frequent (every 20 s): resume the runs whose lease expired (their worker died)."""
+    return runs.matching_runs_resume_expired()
+
+
 @shared_task(name="matching.train_ranker", ignore_result=False)
 def train_ranker() -> dict[str, object]:
     """Periodic (weekly): fit a candidate ranker on the decisions so far; activated only if better."""

@@ -40,7 +40,10 @@ class ImportUploadInput(serializers.Serializer):
 
 
 class ImportJobOutput(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = serializers.CharField(
+        read_only=True, help_text="状态的显示文字;工作进程中断后为“已中断，正在恢复”"
+    )
+    interrupted = serializers.BooleanField(read_only=True, help_text="工作进程中断,正在恢复")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     error_count = serializers.SerializerMethodField()
     status_url = serializers.SerializerMethodField()
@@ -54,6 +57,7 @@ class ImportJobOutput(serializers.ModelSerializer):
             "filename",
             "status",
             "status_label",
+            "interrupted",
             "row_count",
             "created_count",
             "updated_count",

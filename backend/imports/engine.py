@@ -148,7 +148,16 @@ class Importer:
         self.m2m_fields = {f.name for f in model._meta.many_to_many}
 
     # --- entry point ------------------------------------------------------------------------
-    def run(self, table: Table, *, filename: str = "", dry_run: bool = False) -> ImportResult:
+    def run(
+        self,
+        table: Table,
+        *,
+        filename: str = "",
+        dry_run: bool = False,
+        guard: Callable[[], None] | None = None,
+    ) -> ImportResult:
+        """`guard` is called inside the writing transaction, before it commits: it raises to write
+        nothing (an import job's executor that lost its lease)."""
         result = ImportResult(self.schema.kind, filename, row_count=len(table.rows), dry_run=dry_run)
         result.notices = list(table.notices)
         result.errors = self.check_headers(table)
@@ -163,7 +172,7 @@ class Importer:
         result.updated = len(plans) - result.created
         if result.errors or dry_run:
             return result
-        self.write_all(plans, result)
+        self.write_all(plans, result, guard)
         return result
 
     def plan_rows(self, table: Table) -> list[RowPlan]:
@@ -181,12 +190,16 @@ class Importer:
         self.check_across_rows(plans)
         return plans
 
-    def write_all(self, plans: list[RowPlan], result: ImportResult) -> None:
+    def write_all(
+        self, plans: list[RowPlan], result: ImportResult, guard: Callable[[], None] | None = None
+    ) -> None:
         """Write every row in one transaction; a conflicting concurrent write becomes a file error."""
         self.progress("writing", len(plans), len(plans))
         try:
             with transaction.atomic():
                 self.write(plans)
+                if guard is not None:
+                    guard()
         except IntegrityError as exc:
             logger.warning("import %s: integrity error while writing: %s", self.schema.kind, exc)
             result.errors.append(

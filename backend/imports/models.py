@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from backend.common import leases
 from backend.common.models import TimeStampedModel
 
 
@@ -44,3 +45,16 @@ class ImportJob(TimeStampedModel):
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     notices = models.JSONField(default=list, blank=True)  # ["第3行至第1002行都是空行, ..."]
+    # Bumped by each executor that claims the job; its lease is renewed by a heartbeat
+    # (backend/common/leases.py): past it, the job lost its worker and is run again.
+    attempt = models.PositiveIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def interrupted(self) -> bool:
+        return leases.is_interrupted(self)
+
+    @property
+    def status_label(self) -> str:
+        """What staff see: "已中断，正在恢复" rather than a stuck running."""
+        return leases.status_label(self)

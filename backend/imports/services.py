@@ -9,14 +9,16 @@ import datetime as dt
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from backend.audit import services as audit
+from backend.common import leases
 from backend.common.dispatch import dispatch
 from backend.common.errors import DomainError, PermissionDenied, ValidationFailed
 
@@ -29,8 +31,8 @@ from .schemas import KIND_NOUNS, SCHEMAS
 
 logger = logging.getLogger(__name__)
 
-# A job left "running" this long (a worker died mid-import) may be claimed again.
-STALE_RUNNING_AFTER = dt.timedelta(minutes=30)
+# A job left "running" past its lease (a worker died mid-import) is claimed again: see
+# backend/common/leases.py. An import writes all its rows or none, so it is simply run again.
 # A job still pending this long never reached a worker (the broker was down when it was created).
 LOST_PENDING_AFTER = dt.timedelta(minutes=2)
 
@@ -76,12 +78,14 @@ def import_file(
     filename: str = "",
     dry_run: bool = False,
     progress: Progress | None = None,
+    guard: Callable[[], None] | None = None,
 ) -> ImportResult:
     """Validate every row of the file; if none is bad, write them all in one transaction.
 
     Raises PermissionDenied / ValidationFailed for a kind the actor may not import; every other
     problem (file format, a limit, headers, rows, a conflicting concurrent write) is in
     `result.errors`. `progress` is told the rows read, then the rows checked of the total.
+    `guard` runs inside the writing transaction before it commits; what it raises, propagates.
     """
     report = progress or no_progress
     import_authorise(actor=actor, kind=kind)
@@ -93,7 +97,7 @@ def import_file(
         except FileRejected as exc:
             return ImportResult(kind, name, errors=[RowError(None, "", exc.code, exc.message)])
         importer = IMPORTERS[kind](actor=actor, progress=report)
-        result = importer.run(table, filename=name, dry_run=dry_run)
+        result = importer.run(table, filename=name, dry_run=dry_run, guard=guard)
     logger.info(
         "import %s %s by %s: %d rows, %d created, %d updated, %d errors%s",
         kind,
@@ -149,24 +153,45 @@ def _enqueue(job_id: int) -> None:
     dispatch(run_import, job_id)  # a broker outage leaves the job pending for `import_jobs_recover`
 
 
+class _TakenOver(Exception):
+    """The job stopped being this executor's before its rows committed: they are rolled back."""
+
+
+def _claim(job_id: int) -> int | None:
+    """Take a pending job (or one whose lease expired) with a fresh lease; its attempt number, or None."""
+    now = timezone.now()
+    claimable = Q(status=ImportJob.Status.PENDING) | leases.expired(now)
+    with transaction.atomic():
+        if not ImportJob.objects.filter(claimable, pk=job_id).update(
+            status=ImportJob.Status.RUNNING, attempt=F("attempt") + 1, lease_expires_at=leases.lease_until(now),
+            updated_at=now,
+        ):  # fmt: skip
+            return None
+        return ImportJob.objects.values_list("attempt", flat=True).get(pk=job_id)
+
+
+def _still_mine(job_id: int, attempt: int) -> None:
+    """Inside the import's writing transaction: commit only while the job is this executor's."""
+    if not leases.renew(ImportJob, job_id, attempt):
+        raise _TakenOver
+
+
 def import_job_run(*, job_id: int) -> ImportJob | None:
-    """Run a pending job (or one stuck in `running`); returns None when there is nothing to run."""
-    stale = timezone.now() - STALE_RUNNING_AFTER
-    claimable = ImportJob.objects.filter(
-        pk=job_id, status=ImportJob.Status.PENDING
-    ) | ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING, updated_at__lt=stale)
-    if not claimable.update(status=ImportJob.Status.RUNNING, updated_at=timezone.now()):
+    """Run a pending job (or one whose worker died); returns None when there is nothing to run,
+    or when another executor took the job over meanwhile (this one then wrote nothing)."""
+    attempt = _claim(job_id)
+    if attempt is None:
         return None
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     try:
-        with job.file.open("rb") as handle:
+        with leases.heartbeat(ImportJob, job_id, attempt), job.file.open("rb") as handle:
             result = import_file(
-                path_or_file=handle,
-                kind=job.kind,
-                actor=job.created_by,
-                filename=job.filename,
-                progress=JobProgress(job_id),
-            )
+                path_or_file=handle, kind=job.kind, actor=job.created_by, filename=job.filename,
+                progress=JobProgress(job_id), guard=lambda: _still_mine(job_id, attempt),
+            )  # fmt: skip
+    except _TakenOver:
+        logger.warning("import job %s: attempt %s was taken over; nothing written", job_id, attempt)
+        return None
     except DomainError as exc:  # e.g. the user's role changed between upload and run
         result = ImportResult(job.kind, job.filename, errors=[RowError(None, "", exc.code, exc.message)])
     except Exception:
@@ -180,25 +205,19 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
                 )
             ],
         )
-    job.status = ImportJob.Status.SUCCEEDED if result.ok else ImportJob.Status.FAILED
-    job.row_count = result.row_count
-    job.created_count = result.created if result.ok else 0
-    job.updated_count = result.updated if result.ok else 0
-    job.errors = [e.as_dict() for e in result.errors]
-    job.notices = result.notices
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=[
-            "status",
-            "row_count",
-            "created_count",
-            "updated_count",
-            "errors",
-            "notices",
-            "finished_at",
-            "updated_at",
-        ]
+    now = timezone.now()
+    leases.held(ImportJob, job_id, attempt).update(
+        status=ImportJob.Status.SUCCEEDED if result.ok else ImportJob.Status.FAILED,
+        row_count=result.row_count,
+        created_count=result.created if result.ok else 0,
+        updated_count=result.updated if result.ok else 0,
+        errors=[e.as_dict() for e in result.errors],
+        notices=result.notices,
+        finished_at=now,
+        lease_expires_at=None,
+        updated_at=now,
     )
+    job.refresh_from_db()
     return job
 
 
@@ -220,13 +239,33 @@ class JobProgress:
         ImportJob.objects.filter(pk=self.job_id).update(stage=stage, rows_done=done, rows_total=total)
 
 
-def import_jobs_recover() -> list[int]:
-    """Re-send jobs whose task was lost: still pending (broker down at upload) or left running by a
-    dead worker. The claim in `import_job_run` makes a duplicate send harmless (the second skips)."""
-    now = timezone.now()
-    lost = Q(status=ImportJob.Status.PENDING, updated_at__lt=now - LOST_PENDING_AFTER)
-    crashed = Q(status=ImportJob.Status.RUNNING, updated_at__lt=now - STALE_RUNNING_AFTER)
-    ids = list(ImportJob.objects.filter(lost | crashed).order_by("pk").values_list("pk", flat=True))
+def import_jobs_resume_expired() -> list[int]:
+    """Run again the jobs whose lease expired (the frequent beat entry calls this; one query when
+    there are none): each is made pending and re-sent; a duplicate send skips at the claim."""
+    expired = ImportJob.objects.filter(leases.expired(timezone.now()))
+    ids = [
+        job_id
+        for job_id in expired.order_by("pk").values_list("pk", flat=True)
+        # Conditional again: the lease may have been renewed since the read.
+        if expired.filter(pk=job_id).update(
+            status=ImportJob.Status.PENDING, lease_expires_at=None, updated_at=timezone.now()
+        )
+    ]
+    if ids:
+        logger.warning("import jobs %s lost their worker; running them again", ids)
     for job_id in ids:
         _enqueue(job_id)
     return ids
+
+
+def import_jobs_recover() -> list[int]:
+    """Re-send jobs whose task was lost: still pending (broker down at upload) or left running by a
+    dead worker. The claim in `import_job_run` makes a duplicate send harmless (the second skips)."""
+    reopened = import_jobs_resume_expired()
+    lost = ImportJob.objects.filter(
+        status=ImportJob.Status.PENDING, updated_at__lt=timezone.now() - LOST_PENDING_AFTER
+    ).exclude(pk__in=reopened)
+    resent = list(lost.order_by("pk").values_list("pk", flat=True))
+    for job_id in resent:
+        _enqueue(job_id)
+    return sorted({*reopened, *resent})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import import_job_run, import_jobs_recover
+from .services import import_job_run, import_jobs_recover, import_jobs_resume_expired
 
 
 # The job's row errors are rendered in the default language (zh-hans; `import_file` sees to it, as
@@ -19,3 +19,9 @@ def run_import(job_id: int) -> str:
 def sweep() -> dict[str, object]:
     """Periodic: re-send jobs a broker outage or a dead worker left behind."""
     return {"recovered_jobs": import_jobs_recover()}
+
+
+@shared_task(name="imports.resume_expired", ignore_result=True)
+def resume_expired() -> list[int]:
+    """Frequent (every 20 s): run again the jobs whose lease expired (their worker died)."""
+    return import_jobs_resume_expired()

@@ -274,6 +274,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # any task runs. Batch runs and imports do not wait for it: their sweeps resume them sooner.
     "visibility_timeout": 60 * 60,
 }
+# Leases of running batch runs and import jobs (backend/common/leases.py): the executor renews its
+# lease every HEARTBEAT seconds from a thread of its own; a job whose lease is LEASE seconds old
+# lost its worker and is resumed by the `*-resume-expired` beat entries (every 20 s).
+SKILLBRIDGE_JOB_HEARTBEAT_SECONDS = env.float("SKILLBRIDGE_JOB_HEARTBEAT_SECONDS", default=10.0)
+SKILLBRIDGE_JOB_LEASE_SECONDS = env.float("SKILLBRIDGE_JOB_LEASE_SECONDS", default=60.0)
 
 # --- Imports (backend/imports/limits.py): what one uploaded file may hold ------------------------
 # Checked before parsing (size; an .xlsx's zip directory: unpacked size, compression ratio, parts,
@@ -433,6 +438,10 @@ CELERY_BEAT_SCHEDULE = {
     "search-reconcile": {"task": "search.reconcile", "schedule": 60 * 60 * 24},  # stale documents too
     "matching-sweep": {"task": "matching.sweep", "schedule": 60 * 30},
     "imports-sweep": {"task": "imports.sweep", "schedule": 60 * 10},
+    # Cheap (one indexed query): only jobs whose lease expired, so a dead worker's job resumes
+    # within lease + 20 s instead of waiting for the slow sweeps above.
+    "matching-resume-expired": {"task": "matching.resume_expired", "schedule": 20},
+    "imports-resume-expired": {"task": "imports.resume_expired", "schedule": 20},
     "matching-train-ranker": {"task": "matching.train_ranker", "schedule": 60 * 60 * 24 * 7},
     "privacy-retention": {"task": "workers.privacy_retention", "schedule": 60 * 60 * 24},
     "api-tokens-purge": {"task": "accounts.api_tokens_purge_expired", "schedule": 60 * 60 * 24},

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.policies import covered_county_codes, role_of
 from backend.audit import services as audit
-from backend.common import bulk
+from backend.common import bulk, leases
 from backend.common.dispatch import dispatch
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.jobs.models import Posting
@@ -39,17 +38,10 @@ log = logging.getLogger(__name__)
 CHUNK_SIZE = 500
 JOBS_PER_WORKER = 10
 TRAININGS_PER_WORKER = 5
-# A `running` run whose last chunk committed this long ago has lost its worker (kill -9, OOM, a
-# lost machine): each committed chunk is the run's heartbeat, so keep this well above the time
-# one chunk takes (seconds for 500 workers). settings.MATCHING_RUN_STALE_SECONDS overrides it.
-STALE_RUNNING_AFTER = dt.timedelta(minutes=10)
+# A `running` run whose lease expired has lost its worker (kill -9, OOM, a lost machine): the
+# executor's heartbeat thread renews the lease however long a chunk takes (backend/common/leases.py).
 # A run still pending this long never reached a worker (the broker was down when it started).
 LOST_PENDING_AFTER = dt.timedelta(minutes=2)
-
-
-def _stale_before(now: dt.datetime) -> dt.datetime:
-    seconds = getattr(settings, "MATCHING_RUN_STALE_SECONDS", None)
-    return now - (dt.timedelta(seconds=seconds) if seconds is not None else STALE_RUNNING_AFTER)
 
 
 def run_workers(run: MatchingRun) -> QuerySet[WorkerProfile]:
@@ -149,13 +141,11 @@ def matching_run_cancel(*, actor: Any, run: MatchingRun) -> MatchingRun:
 
 
 def matching_run_reopen(*, run: MatchingRun) -> MatchingRun:
-    """Make a failed, cancelled or crashed (stale `running`) run pending again; it goes on from its cursor."""
+    """Make a failed, cancelled or crashed (lease expired) run pending again; it goes on from its cursor."""
     now = timezone.now()
-    reopenable = Q(status__in=[MatchingRun.Status.FAILED, MatchingRun.Status.CANCELLED]) | Q(
-        status=MatchingRun.Status.RUNNING, updated_at__lt=_stale_before(now)
-    )
+    reopenable = Q(status__in=[MatchingRun.Status.FAILED, MatchingRun.Status.CANCELLED]) | leases.expired(now)
     if not MatchingRun.objects.filter(reopenable, pk=run.pk).update(
-        status=MatchingRun.Status.PENDING, error="", finished_at=None, updated_at=now
+        status=MatchingRun.Status.PENDING, error="", finished_at=None, lease_expires_at=None, updated_at=now
     ):
         raise Conflict(_("只有失败、已取消或中断的批量匹配可以继续。"), code="run_not_resumable")
     run.refresh_from_db()
@@ -174,26 +164,27 @@ def matching_run_resume(*, actor: Any, run: MatchingRun) -> MatchingRun:
 
 
 def _claim(run_id: int) -> int | None:
-    """Take the run for this executor; returns its attempt number, which every chunk then checks,
-    so an executor thought dead (and replaced) can never write a chunk after its successor."""
+    """Take the run (pending, or running on a lapsed lease) for this executor, with a fresh lease;
+    returns its attempt number, which every chunk then checks, so an executor thought dead (and
+    replaced) can never write a chunk after its successor."""
     now = timezone.now()
-    pending = Q(status=MatchingRun.Status.PENDING)
-    crashed = Q(status=MatchingRun.Status.RUNNING, updated_at__lt=_stale_before(now))
+    claimable = Q(status=MatchingRun.Status.PENDING) | leases.expired(now)
     with transaction.atomic():
-        if not MatchingRun.objects.filter(Q(pk=run_id) & (pending | crashed)).update(
-            status=MatchingRun.Status.RUNNING, attempt=F("attempt") + 1, updated_at=now
-        ):
+        if not MatchingRun.objects.filter(claimable, pk=run_id).update(
+            status=MatchingRun.Status.RUNNING, attempt=F("attempt") + 1, lease_expires_at=leases.lease_until(now),
+            updated_at=now,
+        ):  # fmt: skip
             return None
         return MatchingRun.objects.values_list("attempt", flat=True).get(pk=run_id)
 
 
 def _hold(run_id: int, attempt: int) -> MatchingRun | None:
-    """Lock the run for one chunk, if it is still this executor's (not cancelled, not taken over)."""
-    return (
-        MatchingRun.objects.select_for_update()
-        .filter(pk=run_id, status=MatchingRun.Status.RUNNING, attempt=attempt)
-        .first()
-    )
+    """The run, if it is still this executor's (not cancelled, not taken over)."""
+    return leases.held(MatchingRun, run_id, attempt).first()
+
+
+class _TakenOver(Exception):
+    """The run stopped being this executor's while it computed a chunk: the chunk is rolled back."""
 
 
 def matching_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> MatchingRun | None:
@@ -208,21 +199,22 @@ def matching_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> Matchi
     if run.started_at is None:
         run.started_at = timezone.now()
         run.save(update_fields=["started_at", "updated_at"])
-    mine = MatchingRun.objects.filter(pk=run_id, attempt=attempt)
+    mine = leases.held(MatchingRun, run_id, attempt)
     try:
-        model, ranker = engine.active_model()
-        while _run_chunk(run_id, attempt, chunk_size, model, ranker):
-            pass
+        with leases.heartbeat(MatchingRun, run_id, attempt):
+            model, ranker = engine.active_model()  # may load a model or build a catalogue: seconds
+            while _run_chunk(run_id, attempt, chunk_size, model, ranker):
+                pass
         now = timezone.now()
-        mine.filter(status=MatchingRun.Status.RUNNING).update(
-            status=MatchingRun.Status.SUCCEEDED, finished_at=now, updated_at=now
+        mine.update(
+            status=MatchingRun.Status.SUCCEEDED, finished_at=now, lease_expires_at=None, updated_at=now
         )
     except Exception as exc:
         log.exception("matching run %s failed", run_id)
         now = timezone.now()
         mine.update(
             status=MatchingRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=now,
-            updated_at=now,
+            lease_expires_at=None, updated_at=now,
         )  # fmt: skip
     run.refresh_from_db()
     # Suggestions are written in bulk (no model signals): one audit entry sums the run up.
@@ -233,45 +225,68 @@ def matching_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> Matchi
 
 
 def _run_chunk(run_id: int, attempt: int, chunk_size: int, model: ModelVersion, ranker: Any) -> bool:
-    """Store the next chunk's suggestions and move the cursor, in one transaction under the run's
-    row lock: a worker killed mid-chunk leaves nothing of it, and its successor redoes it whole.
-    False when there is nothing left, or the run was cancelled or taken over."""
+    """Rank the next chunk, then store its suggestions and move the cursor in one transaction that
+    commits only while the run is still this executor's: a worker killed (or taken over) mid-chunk
+    leaves nothing of it, and its successor redoes it whole. The ranking, the slow part, holds no
+    lock (the heartbeat renews the lease meanwhile). False when there is nothing left, or the run
+    was cancelled or taken over."""
     catalogue_version, catalogue = engine.current_catalogue()
-    with transaction.atomic():
-        run = _hold(run_id, attempt)
-        if run is None:
-            return False
-        ids = list(
-            run_workers(run)
-            .filter(pk__gt=run.cursor, pk__lte=run.max_worker_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:chunk_size]
+    run = _hold(run_id, attempt)
+    if run is None:
+        return False
+    ids = list(
+        run_workers(run)
+        .filter(pk__gt=run.cursor, pk__lte=run.max_worker_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:chunk_size]
+    )
+    if not ids:
+        return False
+    ranked = _rank_chunk(run, ids, catalogue, ranker)
+    try:
+        with transaction.atomic():
+            counts = _store_chunk(run, ranked, model)
+            # Conditional on the attempt, after the writes: it waits for (and then re-reads) any
+            # concurrent change of the row, so a cancel or a takeover wins and this chunk rolls back.
+            if not leases.held(MatchingRun, run_id, attempt).update(
+                cursor=ids[-1],
+                processed_workers=F("processed_workers") + len(ids),
+                suggestions_created=F("suggestions_created") + counts["created"],
+                suggestions_updated=F("suggestions_updated") + counts["updated"],
+                suggestions_withdrawn=F("suggestions_withdrawn") + counts["withdrawn"],
+                model_version=model,
+                catalogue_version=catalogue_version,
+                lease_expires_at=leases.lease_until(timezone.now()),
+                updated_at=timezone.now(),
+            ):
+                raise _TakenOver
+    except _TakenOver:
+        log.warning(
+            "matching run %s: attempt %s was taken over; its last chunk is discarded", run_id, attempt
         )
-        if not ids:
-            return False
-        counts = _store_chunk(run, ids, catalogue, ranker, model)
-        MatchingRun.objects.filter(pk=run_id).update(
-            cursor=ids[-1],
-            processed_workers=F("processed_workers") + len(ids),
-            suggestions_created=F("suggestions_created") + counts["created"],
-            suggestions_updated=F("suggestions_updated") + counts["updated"],
-            suggestions_withdrawn=F("suggestions_withdrawn") + counts["withdrawn"],
-            model_version=model,
-            catalogue_version=catalogue_version,
-            updated_at=timezone.now(),
-        )
+        return False
     return True
 
 
-def _store_chunk(
-    run: MatchingRun, ids: list[int], catalogue: Any, ranker: Any, model: ModelVersion
-) -> dict[str, int]:
+def _rank_chunk(
+    run: MatchingRun, ids: list[int], catalogue: Any, ranker: Any
+) -> dict[str, tuple[list[int], Sequence[Sequence[Any]]]]:
+    """Each kind's top lists for the chunk's workers: kind → (worker ids, their ranked items)."""
     workers = adapters.workers_data(ids)
-    totals = {"created": 0, "updated": 0, "withdrawn": 0}
+    worker_ids = [w.id for w in workers if w.id is not None]
+    ranked: dict[str, tuple[list[int], Sequence[Sequence[Any]]]] = {}
     for kind in run.kinds:
         k = run.jobs_per_worker if kind == "job" else run.trainings_per_worker
-        results = recommend_batch(workers, catalogue, ranker, kind=check_kind(kind), k=k)
-        counts = _upsert(kind, [w.id for w in workers if w.id is not None], results, run, model)
+        ranked[kind] = (worker_ids, recommend_batch(workers, catalogue, ranker, kind=check_kind(kind), k=k))
+    return ranked
+
+
+def _store_chunk(
+    run: MatchingRun, ranked: dict[str, tuple[list[int], Sequence[Sequence[Any]]]], model: ModelVersion
+) -> dict[str, int]:
+    totals = {"created": 0, "updated": 0, "withdrawn": 0}
+    for kind, (worker_ids, results) in ranked.items():
+        counts = _upsert(kind, worker_ids, results, run, model)
         for key, value in counts.items():
             totals[key] += value
     return totals
@@ -391,28 +406,35 @@ def _upsert(
     return {"created": len(created), "updated": len(changed), "withdrawn": len(withdrawn)}
 
 
-def matching_runs_recover() -> list[int]:
-    """Re-send the runs a crash or a broker outage left behind (the periodic sweep calls this).
-
-    A `running` run without a heartbeat lost its worker: it is made pending again here (its
-    cursor kept), so whichever worker takes the task resumes it, and the old executor, should it
-    still be alive after all, stops at its next chunk (`_hold`). A run pending for a while never
-    got its task. Sending one twice is harmless: only one executor claims it.
-    """
-    now = timezone.now()
-    stale = MatchingRun.objects.filter(status=MatchingRun.Status.RUNNING, updated_at__lt=_stale_before(now))
+def matching_runs_resume_expired() -> list[int]:
+    """Resume the runs whose lease expired (the frequent beat entry calls this; one query when
+    there are none). Each is made pending again, its cursor kept, and re-sent, so whichever
+    worker takes the task resumes it; the old executor, should it still be alive after all,
+    commits nothing more (`_run_chunk`). Sending one twice is harmless: only one executor claims it."""
+    expired = MatchingRun.objects.filter(leases.expired(timezone.now()))
     reopened = [
         run_id
-        for run_id in stale.values_list("pk", flat=True)
-        # Conditional again: a chunk may have committed since the read.
-        if stale.filter(pk=run_id).update(status=MatchingRun.Status.PENDING, updated_at=now)
+        for run_id in expired.values_list("pk", flat=True)
+        # Conditional again: the lease may have been renewed since the read.
+        if expired.filter(pk=run_id).update(
+            status=MatchingRun.Status.PENDING, lease_expires_at=None, updated_at=timezone.now()
+        )
     ]
     if reopened:
         log.warning("matching runs %s lost their worker; resuming from their cursors", reopened)
-    lost = MatchingRun.objects.filter(
-        status=MatchingRun.Status.PENDING, updated_at__lt=now - LOST_PENDING_AFTER
-    )
-    ids = sorted({*reopened, *lost.values_list("pk", flat=True)})
-    for run_id in ids:
+    for run_id in reopened:
         _enqueue(run_id)
-    return ids
+    return reopened
+
+
+def matching_runs_recover() -> list[int]:
+    """Re-send the runs a crash or a broker outage left behind (the slow periodic sweep): those
+    whose lease expired, and those pending for a while (their task was never sent)."""
+    reopened = matching_runs_resume_expired()
+    lost = MatchingRun.objects.filter(
+        status=MatchingRun.Status.PENDING, updated_at__lt=timezone.now() - LOST_PENDING_AFTER
+    ).exclude(pk__in=reopened)
+    resent = list(lost.values_list("pk", flat=True))
+    for run_id in resent:
+        _enqueue(run_id)
+    return sorted({*reopened, *resent})

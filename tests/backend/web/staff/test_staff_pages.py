@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import BytesIO
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from backend.jobs.models import Application
@@ -282,6 +284,18 @@ def test_a_run_outside_the_centre_is_refused_and_an_unfinished_one_refreshes(wor
     assert run.status == "cancelled"
     # Another centre's run is not theirs to see or cancel.
     assert login(world.user("staff_y")).post(f"/staff/runs/{run.pk}/cancel/").status_code == 404
+
+
+def test_staff_see_a_run_whose_worker_died_as_interrupted_and_recovering_not_running(world, staff_x):
+    run = runs.matching_run_create(kind="job", county_codes=[X], started_by=world.user("staff_x"))
+    runs._claim(run.pk)
+    assert "运行中" in staff_x.get("/staff/runs/").content.decode()
+    # Its worker died: the heartbeat stopped renewing the lease, which ran out.
+    MatchingRun.objects.filter(pk=run.pk).update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    html = staff_x.get("/staff/runs/").content.decode()
+    assert 'class="status status-interrupted" data-field="status_label">已中断，正在恢复</span>' in html
+    assert "运行中" not in html
+    assert 'http-equiv="refresh"' in html  # still unfinished: the page follows it until it resumes
 
 
 # --- the dashboard -----------------------------------------------------------------------------
