@@ -30,7 +30,10 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+
+from backend.common.json_depth import json_nesting_exceeds
 
 from .limits import FileRejected, Limits, check_xlsx_archive, import_limits, too_large
 
@@ -327,6 +330,9 @@ def _read_jsonl(text: str, limits: Limits, report: OnRows) -> Table:
         if len(rows) % PROGRESS_EVERY == 0:
             report(len(rows))
         try:
+            # Checked first: the decoder recurses per level (a RecursionError deep in C code).
+            if json_nesting_exceeds(line, limit=settings.SKILLBRIDGE_JSON_MAX_DEPTH):
+                raise RecursionError
             record = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else _("嵌套过深")

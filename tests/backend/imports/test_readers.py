@@ -66,6 +66,18 @@ def test_jsonl_bad_lines_are_row_errors(tmp_path):
     assert table.rows[3].cells["技能"] == ["电焊", "二保焊"]
 
 
+def test_a_deeply_nested_jsonl_line_is_a_row_error_found_before_decoding(tmp_path, settings):
+    settings.SKILLBRIDGE_JSON_MAX_DEPTH = 5
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"外部编号": "a", "技能": [[[[[["电焊"]]]]]]}\n{"外部编号": "b"}\n', encoding="utf-8")
+    table = read_table(path)
+    assert [(r.number, r.error[0] if r.error else None) for r in table.rows] == [
+        (1, "invalid_json"),
+        (2, None),
+    ]
+    assert "嵌套过深" in table.rows[0].error[1]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [
