@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from backend.audit import services as audit
-from backend.common.dispatch import dispatch
 from backend.common.errors import DomainError, PermissionDenied, ValidationFailed
+from backend.outbox.services import outbox_enqueue
 
 from .engine import ImportResult, RowError
 from .importers import IMPORTERS
@@ -138,9 +138,8 @@ def import_job_create(*, actor: Any, kind: str, upload: Any) -> ImportJob:
 
 
 def _enqueue(job_id: int) -> None:
-    from .tasks import run_import
-
-    dispatch(run_import, job_id)  # a broker outage leaves the job pending for `import_jobs_recover`
+    # Relayed from the outbox: a broker outage delays the job, the relay sends it once it is back.
+    outbox_enqueue(task="imports.run_import", args=[job_id])
 
 
 def import_job_run(*, job_id: int) -> ImportJob | None:

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.policies import covered_county_codes, role_of
 from backend.audit import services as audit
 from backend.common import bulk
-from backend.common.dispatch import dispatch
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.jobs.models import Posting
+from backend.outbox.services import outbox_enqueue
 from backend.regions.models import Division
 from backend.workers.models import WorkerProfile
 from matching import adapters, engine
@@ -111,9 +111,8 @@ def matching_run_create(
 
 
 def _enqueue(run_id: int) -> None:
-    from matching.tasks import execute_run
-
-    dispatch(execute_run, run_id)  # a broker outage leaves the run pending for `matching_runs_recover`
+    # Relayed from the outbox: a broker outage delays the run, the relay sends it once it is back.
+    outbox_enqueue(task="matching.execute_run", args=[run_id])
 
 
 @transaction.atomic
