@@ -3,10 +3,13 @@ port), and the broker check runs wherever CELERY_BROKER_URL is set (CI pass 2)."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from search.services import reset_backend
 from tests.services import need
@@ -120,3 +123,37 @@ def test_a_plain_http_probe_is_not_redirected_to_https(settings):
     assert Client().get("/healthz/live").status_code == 200
     assert Client().get("/healthz").status_code == 200
     assert Client().get("/").status_code == 301
+
+
+def test_the_outbox_backlog_is_reported_and_healthy_while_young():
+    from backend.outbox.models import OutboxMessage
+
+    now = timezone.now()
+    OutboxMessage.objects.create(task="search.refresh_index", args=["job", [1]], available_at=now)
+
+    response = Client().get("/healthz")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["checks"]["outbox"] == "ok"
+    assert body["outbox"]["unsent"] == 1
+    assert body["outbox"]["oldest_age_seconds"] < 60
+
+
+def test_an_outbox_row_unsent_for_over_10_minutes_is_a_503_naming_the_outbox():
+    from backend.outbox.models import OutboxMessage
+
+    now = timezone.now()
+    stuck = OutboxMessage.objects.create(task="matching.execute_run", args=[1], available_at=now)
+    OutboxMessage.objects.filter(pk=stuck.pk).update(created_at=now - dt.timedelta(minutes=11))
+    OutboxMessage.objects.create(
+        task="t", available_at=now, sent_at=now - dt.timedelta(hours=2)
+    )  # sent: ignored
+
+    response = Client().get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["outbox"]
+    assert body["outbox"]["unsent"] == 1
+    assert body["outbox"]["oldest_age_seconds"] >= 660
