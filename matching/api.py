@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 
 from backend.api.fields import DivisionField, OccupationField
 from backend.api.filtering import ID_MAX
+from backend.api.idempotency import idempotent
 from backend.api.views import ServiceViewSet
 from backend.workers.api import CertificateHeldInput, SkillHeldInput
 
@@ -316,6 +317,7 @@ class MatchingRunViewSet(ServiceViewSet):
     input_serializer_class = MatchingRunInput
 
     @extend_schema(request=MatchingRunInput, responses={202: MatchingRunOutput})
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = MatchingRunInput(data=request.data)
         data.is_valid(raise_exception=True)

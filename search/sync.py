@@ -1,15 +1,16 @@
 """Index sync: services call `enqueue_refresh` and the index follows after the transaction commits.
 
-Nothing is written to the index inside a transaction that may roll back; a periodic sweep
-(`search.sweep`) repairs anything missed (a lost task, a crashed worker, a broker that was down:
-the write still succeeds, see backend.common.dispatch).
+Nothing is written to the index inside a transaction that may roll back: the refresh is an outbox
+row of the writing transaction, relayed after commit (backend/outbox), so a broker that is down
+delays it and never fails the write. A periodic sweep (`search.sweep`) repairs anything else
+missed (a lost task, a crashed worker).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from backend.common.dispatch import dispatch_on_commit
+from backend.outbox.services import outbox_enqueue
 
 from .query import Kind
 
@@ -18,6 +19,4 @@ def enqueue_refresh(kind: Kind, ids: Iterable[int]) -> None:
     ids = sorted(set(ids))
     if not ids:
         return
-    from .tasks import refresh_index
-
-    dispatch_on_commit(refresh_index, str(kind), ids)
+    outbox_enqueue(task="search.refresh_index", args=[str(kind), ids])

@@ -117,8 +117,9 @@ class DedicatedWorker:
     """A Celery worker subprocess of this test alone: its own queue and node name, reading the
     test database, the broker and the search index this process uses."""
 
-    def __init__(self, queue: str, log_dir: Path) -> None:
-        """Starts the process; `wait_ready()` before relying on it (it takes seconds to boot)."""
+    def __init__(self, queue: str, log_dir: Path, *, sends_to_own_queue: bool = False) -> None:
+        """Starts the process; `wait_ready()` before relying on it (it takes seconds to boot).
+        `sends_to_own_queue`: the tasks it sends (e.g. the outbox relay's) go to its queue too."""
         need(broker_reachable(), "a Celery broker at CELERY_BROKER_URL")
         self.queue = queue
         self.name = f"{queue}-{uuid.uuid4().hex[:6]}@%h"
@@ -130,6 +131,8 @@ class DedicatedWorker:
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "SEARCH_FTS5_PATH": str(settings.SEARCH_FTS5_PATH),
         }
+        if sends_to_own_queue:
+            env["CELERY_TASK_DEFAULT_QUEUE"] = queue
         celery = Path(sys.executable).with_name("celery")
         command = [str(celery), "-A", "backend", "worker", "-Q", queue, "-n", self.name, "--concurrency=1",
                    "--without-gossip", "--without-mingle", "--loglevel=INFO"]  # fmt: skip

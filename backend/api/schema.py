@@ -8,7 +8,11 @@ pagination, throttles), so they are added here once for every operation:
   ValidationFailed on writes, so every write), 401 and 403 everywhere (a bad token is refused
   even on public reads; CSRF and the policies refuse writes), 404 with a path id or a page
   number (a page past the last is a 404), 406 everywhere (content negotiation), 409 where a
-  service raises Conflict, 415 with a body, 429 everywhere (throttles are global).
+  service raises Conflict, 415 with a body, 422 where an `Idempotency-Key` is taken (the key
+  was used for another request), 429 everywhere (throttles are global).
+
+The create operations that take an `Idempotency-Key` (backend/api/idempotency.py) document the
+header, and their success answers the `Idempotent-Replayed` header of a replay.
 """
 
 from __future__ import annotations
@@ -16,8 +20,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
+from backend.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from backend.api.idempotency import REPLAYED_HEADER, is_idempotent
 from backend.api.views import ServiceViewSet
 
 
@@ -68,6 +77,7 @@ DESCRIPTIONS = {
     406: "无法按 Accept 请求头返回内容(not_acceptable)",
     409: "与当前状态冲突,如重复报名、名额已满、批量匹配进行中(各业务代码)",
     415: "不支持的请求内容类型(unsupported_media_type)",
+    422: "幂等键已用于另一个不同的请求(idempotency_key_reused)",
     429: "请求过于频繁(throttled),Retry-After 给出等待秒数",
 }
 
@@ -90,6 +100,42 @@ CONFLICTS = frozenset({
     "v1_matching_runs_cancel_create",  # run finished
     "v1_matching_runs_resume_create",  # run not resumable
 })  # fmt: skip
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "幂等键(1 至 255 个可打印 ASCII 字符,每个用户保留 24 小时):重试时带上同一个键和相同的请求内容,"
+        "将返回第一次的结果(响应头 Idempotent-Replayed: true)而不会重复创建;同一个键用于不同的请求内容返回 422。"
+    ),
+)
+REPLAYED_RESPONSE_HEADER = {
+    REPLAYED_HEADER: {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "此响应是同一幂等键第一次请求的结果的重放",
+    }
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's, plus the Idempotency-Key header on the handlers that honour it."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        action = getattr(self.view, "action", None)
+        if is_idempotent(getattr(self.view, action or self.method.lower(), None)):
+            parameters.append(IDEMPOTENCY_PARAMETER)
+        return parameters
+
+
+def takes_idempotency_key(operation: dict[str, Any]) -> bool:
+    return any(
+        p.get("in") == "header" and p.get("name") == IDEMPOTENCY_HEADER
+        for p in operation.get("parameters", [])
+    )
+
 
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 HTTP_METHODS = frozenset({"get", "head", "options", *WRITE_METHODS})
@@ -132,6 +178,8 @@ def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
         statuses.append(409)
     if has_body:
         statuses.append(415)
+    if takes_idempotency_key(operation):
+        statuses.append(422)
     return sorted(statuses)
 
 
@@ -154,6 +202,10 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             if method not in HTTP_METHODS:
                 continue
             responses = operation.setdefault("responses", {})
+            if takes_idempotency_key(operation):
+                for code, response in responses.items():
+                    if code.startswith("2"):
+                        response.setdefault("headers", {}).update(REPLAYED_RESPONSE_HEADER)
             for status in error_statuses(method, operation):
                 responses.setdefault(str(status), _error_response(status))
     return result

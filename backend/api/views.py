@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from backend.api.filtering import ID_PATTERN
+from backend.api.idempotency import idempotent
 
 
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -45,6 +46,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             status=status_code,
         )
 
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         create_service = type(self).create_service
         if create_service is None:

@@ -1,11 +1,17 @@
 """What /healthz checks, with django-health-check 4.x: the database, the shared cache, the Celery
-broker when one is configured, and the search index.
+broker when one is configured, the search index, and the outbox backlog.
 
 The broker check opens a connection and nothing more. It does not ping workers: this endpoint
 decides whether a load balancer sends traffic to this web process, which serves pages and records
 its tasks in the outbox whether or not a worker is up at this moment; a worker ping would also
 broadcast to every worker and wait out its timeout on each probe. Workers are watched on their own
 (`celery -A backend inspect ping`).
+
+The outbox check reads the backlog of tasks waiting to be sent (backend/outbox): it fails, and the
+answer names "outbox", when the oldest unsent row has waited longer than
+OUTBOX_HEALTH_MAX_AGE_SECONDS (10 minutes): writes still succeed then, but their search refreshes,
+batch runs and imports are not being done (broker or beat down for that long, or a task that keeps
+failing). The backlog (count, age of the oldest) is in the answer either way.
 
 The answer names components only: error details (hosts, file paths) go to the log, not to whoever
 can reach the URL.
@@ -20,13 +26,16 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import async_to_sync, iscoroutinefunction
+from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from health_check import Cache, Database, HealthCheck
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
+
+from backend.outbox.selectors import Backlog, outbox_backlog
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +80,38 @@ class SearchIndex(HealthCheck):
             raise ServiceUnavailable("search index gave no stats")
 
 
-def checks() -> dict[str, HealthCheck]:
+@dataclasses.dataclass
+class Outbox(HealthCheck):
+    """The oldest unsent outbox row is younger than OUTBOX_HEALTH_MAX_AGE_SECONDS. The backlog is
+    read once by the view (on the request's own connection) and handed in."""
+
+    backlog: Backlog = dataclasses.field(default_factory=lambda: Backlog(0, 0.0))
+
+    def run(self) -> None:
+        if self.backlog.oldest_age_seconds > settings.OUTBOX_HEALTH_MAX_AGE_SECONDS:
+            raise ServiceUnavailable(
+                f"outbox backlog: {self.backlog.unsent} unsent, oldest {self.backlog.oldest_age_seconds:.0f} s"
+            )
+
+
+def _backlog() -> Backlog | None:
+    """None when the database cannot say (its own check then fails)."""
+    try:
+        return outbox_backlog()
+    except DatabaseError:
+        logger.warning("outbox backlog unreadable", exc_info=True)
+        return None
+
+
+def checks(backlog: Backlog | None = None) -> dict[str, HealthCheck]:
     """Component name -> check, for this configuration."""
     found: dict[str, HealthCheck] = {
         "database": Database(),
         "cache": Cache(timeout=_timeout()),
         "search": SearchIndex(),
     }
+    if backlog is not None:
+        found["outbox"] = Outbox(backlog=backlog)
     if settings.CELERY_BROKER_URL:
         found["broker"] = Broker(url=settings.CELERY_BROKER_URL)
     return found
@@ -88,7 +122,8 @@ class HealthView(HealthCheckView):
     failing ones named. The base view adds never-cache headers and keeps requests non-atomic."""
 
     async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-        named = checks()
+        backlog = await sync_to_async(_backlog)()
+        named = checks(backlog)
         with self.get_executor() as executor:
             results = await asyncio.gather(*(check.get_result(executor) for check in named.values()))
         states = {
@@ -98,10 +133,17 @@ class HealthView(HealthCheckView):
         failing = [name for name, state in states.items() if state != "ok"]
         if failing:
             logger.warning("health check failing: %s", ", ".join(failing))
-        return JsonResponse(
-            {"status": "unavailable" if failing else "ok", "checks": states, "failing": failing},
-            status=503 if failing else 200,
-        )
+        body: dict[str, Any] = {
+            "status": "unavailable" if failing else "ok",
+            "checks": states,
+            "failing": failing,
+        }
+        if backlog is not None:
+            body["outbox"] = {
+                "unsent": backlog.unsent,
+                "oldest_age_seconds": round(backlog.oldest_age_seconds, 1),
+            }
+        return JsonResponse(body, status=503 if failing else 200)
 
 
 PROBE_PREFIX = "/healthz"

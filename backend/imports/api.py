@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.idempotency import idempotent
 from backend.common.errors import NotFound
 
 from .models import ImportJob
@@ -109,6 +110,7 @@ class ImportJobListCreateView(APIView):
         return Response({"results": data})
 
     @extend_schema(request=ImportUploadInput, responses={202: ImportJobOutput})
+    @idempotent
     def post(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         import_authorise(actor=request.user, kind=str(data.get("kind") or ""))  # 403 before 400

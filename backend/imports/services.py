@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.audit import services as audit
 from backend.common import leases
-from backend.common.dispatch import dispatch
 from backend.common.errors import DomainError, PermissionDenied, ValidationFailed
+from backend.outbox.services import outbox_enqueue
 
 from .engine import ImportResult, Progress, RowError, no_progress
 from .importers import IMPORTERS
@@ -142,15 +142,13 @@ def import_job_create(*, actor: Any, kind: str, upload: Any) -> ImportJob:
     job.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
     with transaction.atomic():
         job.save()
-        job_id = job.pk
-        transaction.on_commit(lambda: _enqueue(job_id))
+        _enqueue(job.pk)  # an outbox row in this transaction: relayed once it commits
     return job
 
 
 def _enqueue(job_id: int) -> None:
-    from .tasks import run_import
-
-    dispatch(run_import, job_id)  # a broker outage leaves the job pending for `import_jobs_recover`
+    # Relayed from the outbox: a broker outage delays the job, the relay sends it once it is back.
+    outbox_enqueue(task="imports.run_import", args=[job_id])
 
 
 class _TakenOver(Exception):

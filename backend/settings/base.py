@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "backend.workers",
     "backend.jobs",
     "backend.imports",
+    "backend.outbox",
     "backend.web",
     "auditlog",
     "backend.audit",
@@ -185,7 +186,7 @@ REST_FRAMEWORK = {
         "backend.api.filtering.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
     # DRF's JSON parser with a nesting limit (SKILLBRIDGE_JSON_MAX_DEPTH): a deeper body is a 400.
     "DEFAULT_PARSER_CLASSES": [
         "backend.api.parsers.JSONParser",
@@ -257,8 +258,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# A request that enqueues after its commit must not hang on a dead broker: short timeouts and one
-# retry, then backend.common.dispatch logs it and the sweeps catch up. A posting POST with the
+# A request whose outbox rows are sent after its commit must not hang on a dead broker: short
+# timeouts and one retry, then the rows stay in the outbox for the relay (backend/outbox). A posting POST with the
 # broker down: refused port 0.1 s (was a 500); a silent one (accepts, never answers) 3 s (hung).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -293,6 +294,20 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
 IMPORT_MAX_LINE_CHARS = env.int("IMPORT_MAX_LINE_CHARS", default=100_000)
 IMPORT_BLANK_ROWS_END = env.int("IMPORT_BLANK_ROWS_END", default=1000)
+
+# --- Outbox (backend/outbox): tasks recorded in the writing transaction, sent after commit ------
+# A failed send is retried after 5 s, 10 s, 20 s, ... at most OUTBOX_RETRY_MAX_SECONDS apart; the
+# beat relay takes up to OUTBOX_RELAY_BATCH rows at a time for at most OUTBOX_RELAY_BUDGET_SECONDS.
+# /healthz answers 503 naming "outbox" when a row has waited longer than OUTBOX_HEALTH_MAX_AGE_SECONDS.
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=5)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=60)
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=60)
+OUTBOX_RELAY_BATCH = env.int("OUTBOX_RELAY_BATCH", default=500)
+OUTBOX_RELAY_BUDGET_SECONDS = env.float("OUTBOX_RELAY_BUDGET_SECONDS", default=10)
+OUTBOX_KEEP_SENT_HOURS = env.float("OUTBOX_KEEP_SENT_HOURS", default=24)
+OUTBOX_HEALTH_MAX_AGE_SECONDS = env.float("OUTBOX_HEALTH_MAX_AGE_SECONDS", default=600)
+# A client's Idempotency-Key (POST of things created through the API) is remembered this long.
+IDEMPOTENCY_KEY_HOURS = env.float("IDEMPOTENCY_KEY_HOURS", default=24)
 
 # --- Search: Elasticsearch when ELASTICSEARCH_URL is set, else the embedded FTS5 index --------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
@@ -433,6 +448,9 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 CELERY_BEAT_SCHEDULE = {
+    # The outbox relay sends what a writer could not (broker down) every 15 s; see backend/outbox.
+    "outbox-relay": {"task": "outbox.relay", "schedule": 15, "options": {"expires": 15}},
+    "outbox-prune": {"task": "outbox.prune", "schedule": 60 * 60},
     "expire-due-postings": {"task": "jobs.expire_due_postings", "schedule": 60 * 60 * 6},
     "search-sweep": {"task": "search.sweep", "schedule": 60 * 30},
     "search-reconcile": {"task": "search.reconcile", "schedule": 60 * 60 * 24},  # stale documents too

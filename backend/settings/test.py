@@ -29,6 +29,9 @@ SEARCH_BACKEND = "fts5"
 # Tasks run in-process in the normal suite so tests are deterministic; the tests marked
 # `celery_worker` switch to the real broker (CELERY_BROKER_URL) and a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# A test's dedicated worker (tests/celery_worker.py) may send the tasks it publishes (the outbox
+# relay's) to its own queue, so the shared CI worker never takes them.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Every test makes its own rows: a process (CI's Celery worker among them) checks the matching
 # catalogue's version on each call and rebuilds it at once, never serving a previous test's.
 MATCHING_VERSION_CHECK_SECONDS = 0

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.policies import covered_county_codes, role_of
 from backend.audit import services as audit
 from backend.common import bulk, leases
-from backend.common.dispatch import dispatch
 from backend.common.errors import Conflict, PermissionDenied, ValidationFailed
 from backend.jobs.models import Posting
+from backend.outbox.services import outbox_enqueue
 from backend.regions.models import Division
 from backend.workers.models import WorkerProfile
 from matching import adapters, engine
@@ -103,9 +103,8 @@ def matching_run_create(
 
 
 def _enqueue(run_id: int) -> None:
-    from matching.tasks import execute_run
-
-    dispatch(execute_run, run_id)  # a broker outage leaves the run pending for `matching_runs_recover`
+    # Relayed from the outbox: a broker outage delays the run, the relay sends it once it is back.
+    outbox_enqueue(task="matching.execute_run", args=[run_id])
 
 
 @transaction.atomic
@@ -123,8 +122,7 @@ def matching_run_start(*, actor: Any, kind: str, county_codes: Sequence[str] | N
     elif role != "admin":
         raise PermissionDenied(_("只有就业服务人员或管理员可以运行批量匹配。"))
     run = matching_run_create(kind=kind, county_codes=codes or None, started_by=actor)
-    run_id = run.pk
-    transaction.on_commit(lambda: _enqueue(run_id))
+    _enqueue(run.pk)  # an outbox row in this transaction: relayed once it commits
     return run
 
 
@@ -158,8 +156,7 @@ def matching_run_resume(*, actor: Any, run: MatchingRun) -> MatchingRun:
     if not can_manage_run(actor, run):
         raise PermissionDenied(_("无权继续该批量匹配。"))
     run = matching_run_reopen(run=run)
-    run_id = run.pk
-    transaction.on_commit(lambda: _enqueue(run_id))
+    _enqueue(run.pk)  # an outbox row in this transaction: relayed once it commits
     return run
 
 

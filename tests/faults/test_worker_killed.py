@@ -134,7 +134,9 @@ def test_a_run_whose_worker_is_killed_is_resumed_by_the_sweep_on_another_worker(
 
 
 @pytest.mark.django_db
-def test_an_executor_that_was_taken_over_writes_no_further_chunk(fresh_matching_engine):
+def test_an_executor_that_was_taken_over_writes_no_further_chunk(
+    fresh_matching_engine, django_capture_on_commit_callbacks
+):
     build_world()
     _cooks(2)
     run = runs.matching_run_create(kind="job", county_codes=[X])
@@ -144,7 +146,8 @@ def test_an_executor_that_was_taken_over_writes_no_further_chunk(fresh_matching_
     MatchingRun.objects.filter(pk=run.pk).update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
 
     # When the sweep gives the run to another executor (here in-process), which finishes it.
-    assert tasks.sweep()["recovered_runs"] == [run.pk]
+    with django_capture_on_commit_callbacks(execute=True):  # its task is relayed from the outbox on commit
+        assert tasks.sweep()["recovered_runs"] == [run.pk]
     done = MatchingRun.objects.get(pk=run.pk)
     assert (done.status, done.attempt) == (MatchingRun.Status.SUCCEEDED, 2)
     stored = _stored()

@@ -3,6 +3,7 @@ port), and the broker check runs wherever CELERY_BROKER_URL is set (CI pass 2)."
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -11,6 +12,7 @@ from django.conf import global_settings
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from search.services import reset_backend
 from tests.services import need
@@ -162,3 +164,37 @@ def test_healthz_is_never_redirected(production_redirects, host, forwarded):
     assert client.get("/healthz?format=json").json()["status"] == "ok"
     # The same settings do send every other plain-HTTP request to https.
     assert Client(HTTP_HOST="localhost").get("/").status_code == 301
+
+
+def test_the_outbox_backlog_is_reported_and_healthy_while_young():
+    from backend.outbox.models import OutboxMessage
+
+    now = timezone.now()
+    OutboxMessage.objects.create(task="search.refresh_index", args=["job", [1]], available_at=now)
+
+    response = Client().get("/healthz")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["checks"]["outbox"] == "ok"
+    assert body["outbox"]["unsent"] == 1
+    assert body["outbox"]["oldest_age_seconds"] < 60
+
+
+def test_an_outbox_row_unsent_for_over_10_minutes_is_a_503_naming_the_outbox():
+    from backend.outbox.models import OutboxMessage
+
+    now = timezone.now()
+    stuck = OutboxMessage.objects.create(task="matching.execute_run", args=[1], available_at=now)
+    OutboxMessage.objects.filter(pk=stuck.pk).update(created_at=now - dt.timedelta(minutes=11))
+    OutboxMessage.objects.create(
+        task="t", available_at=now, sent_at=now - dt.timedelta(hours=2)
+    )  # sent: ignored
+
+    response = Client().get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["outbox"]
+    assert body["outbox"]["unsent"] == 1
+    assert body["outbox"]["oldest_age_seconds"] >= 660
