@@ -159,7 +159,7 @@ def test_a_retried_upload_of_the_same_file_replays_and_another_file_is_refused(
 CREATES = {
     "v1_postings_create", "v1_programs_create", "v1_sessions_create", "v1_employers_create",
     "v1_applications_create", "v1_enrolments_create", "v1_workers_create", "v1_imports_create",
-    "v1_matching_runs_create",
+    "v1_matching_runs_create", "v1_providers_create",
 }  # fmt: skip
 
 

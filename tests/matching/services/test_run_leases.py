@@ -108,7 +108,7 @@ def test_a_run_whose_worker_died_is_resumable_at_once_not_409(django_capture_on_
 
 
 @pytest.mark.django_db
-def test_the_frequent_sweep_resumes_only_runs_whose_lease_expired():
+def test_the_frequent_sweep_resumes_only_runs_whose_lease_expired(django_capture_on_commit_callbacks):
     build_world()
     _cooks(2)
     dead = runs.matching_run_create(kind="job", county_codes=[X])
@@ -117,7 +117,8 @@ def test_the_frequent_sweep_resumes_only_runs_whose_lease_expired():
     runs._claim(alive.pk)
     waiting = MatchingRun.objects.create(kind="job", all_counties=True)  # pending, its task on the way
 
-    assert tasks.resume_expired() == [dead.pk]
+    with django_capture_on_commit_callbacks(execute=True):  # its task is relayed from the outbox
+        assert tasks.resume_expired() == [dead.pk]
 
     states = dict(MatchingRun.objects.values_list("pk", "status"))
     assert states == {dead.pk: "succeeded", alive.pk: "running", waiting.pk: "pending"}
@@ -125,7 +126,9 @@ def test_the_frequent_sweep_resumes_only_runs_whose_lease_expired():
 
 
 @pytest.mark.django_db
-def test_an_executor_taken_over_mid_chunk_commits_nothing(monkeypatch, caplog):
+def test_an_executor_taken_over_mid_chunk_commits_nothing(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     build_world()
     _cooks(3)
     run = runs.matching_run_create(kind="job", county_codes=[X])
@@ -140,7 +143,8 @@ def test_an_executor_taken_over_mid_chunk_commits_nothing(monkeypatch, caplog):
             MatchingRun.objects.filter(pk=run.pk).update(
                 lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
             )
-            assert tasks.resume_expired() == [run.pk]
+            with django_capture_on_commit_callbacks(execute=True):  # relayed from the outbox
+                assert tasks.resume_expired() == [run.pk]
         return real(*args, **kwargs)
 
     monkeypatch.setattr(runs, "recommend_batch", stalls)
