@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connections, models
-from django.db.models import Q
+from django.db import DatabaseError, connections, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +66,21 @@ def is_interrupted(job: Any, now: dt.datetime | None = None) -> bool:
 
 def status_label(job: Any) -> str:
     return str(INTERRUPTED_LABEL) if is_interrupted(job) else str(job.get_status_display())
+
+
+def claim(model: type[models.Model], pk: int) -> int | None:
+    """Take the job (pending, or running on a lapsed lease) for this executor with a fresh lease;
+    its new attempt number, which every later write checks, or None if another executor has it."""
+    now = timezone.now()
+    claimable = Q(status=PENDING) | expired(now)
+    manager = model._default_manager
+    with transaction.atomic():
+        if not manager.filter(claimable, pk=pk).update(
+            status=RUNNING, attempt=F("attempt") + 1, lease_expires_at=lease_until(now), updated_at=now
+        ):
+            return None
+        attempt: int = manager.values_list("attempt", flat=True).get(pk=pk)
+        return attempt
 
 
 def held(model: type[models.Model], pk: int, attempt: int) -> models.QuerySet[Any]:

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -157,15 +156,7 @@ class _TakenOver(Exception):
 
 def _claim(job_id: int) -> int | None:
     """Take a pending job (or one whose lease expired) with a fresh lease; its attempt number, or None."""
-    now = timezone.now()
-    claimable = Q(status=ImportJob.Status.PENDING) | leases.expired(now)
-    with transaction.atomic():
-        if not ImportJob.objects.filter(claimable, pk=job_id).update(
-            status=ImportJob.Status.RUNNING, attempt=F("attempt") + 1, lease_expires_at=leases.lease_until(now),
-            updated_at=now,
-        ):  # fmt: skip
-            return None
-        return ImportJob.objects.values_list("attempt", flat=True).get(pk=job_id)
+    return leases.claim(ImportJob, job_id)
 
 
 def _still_mine(job_id: int, attempt: int) -> None:

@@ -164,15 +164,7 @@ def _claim(run_id: int) -> int | None:
     """Take the run (pending, or running on a lapsed lease) for this executor, with a fresh lease;
     returns its attempt number, which every chunk then checks, so an executor thought dead (and
     replaced) can never write a chunk after its successor."""
-    now = timezone.now()
-    claimable = Q(status=MatchingRun.Status.PENDING) | leases.expired(now)
-    with transaction.atomic():
-        if not MatchingRun.objects.filter(claimable, pk=run_id).update(
-            status=MatchingRun.Status.RUNNING, attempt=F("attempt") + 1, lease_expires_at=leases.lease_until(now),
-            updated_at=now,
-        ):  # fmt: skip
-            return None
-        return MatchingRun.objects.values_list("attempt", flat=True).get(pk=run_id)
+    return leases.claim(MatchingRun, run_id)
 
 
 def _hold(run_id: int, attempt: int) -> MatchingRun | None:
