@@ -3,12 +3,14 @@ API's ImportJob and task) whose page shows progress, then every bad row, all-or-
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import Workbook
 
 from backend.accounts.models import User
@@ -172,6 +174,21 @@ def test_a_job_page_is_its_owners_only(provider_client, client, make_user, provi
     client.force_login(owner)
     assert client.get(f"/manage/imports/{job.pk}/").status_code == 200
     assert client.get("/manage/imports/987654/").status_code == 404
+
+
+def test_an_import_whose_worker_died_shows_interrupted_and_recovering_not_running(
+    client, make_user, provider
+):
+    owner = make_user(role=User.Role.PROVIDER_STAFF, provider=provider)
+    lapsed = timezone.now() - dt.timedelta(seconds=1)
+    job = ImportJob.objects.create(
+        kind="programs", filename="a.csv", file="imports/a.csv", created_by=owner,
+        status=ImportJob.Status.RUNNING, attempt=1, lease_expires_at=lapsed,
+    )  # fmt: skip
+    client.force_login(owner)
+    page = client.get(f"/manage/imports/{job.pk}/").content.decode()
+    assert "已中断，正在恢复" in page
+    assert "status-interrupted" in page
 
 
 def test_a_missing_file_or_wrong_format_is_told_beside_the_field(provider_client):
