@@ -83,6 +83,18 @@ def claim(model: type[models.Model], pk: int) -> int | None:
         return attempt
 
 
+def reopen_expired(model: type[models.Model]) -> list[int]:
+    """Make pending again the jobs whose lease expired (one query when there are none); their ids,
+    for the caller to re-send. Each update is conditional again: a lease renewed since the read
+    keeps its job."""
+    expired_jobs = model._default_manager.filter(expired(timezone.now()))
+    return [
+        pk
+        for pk in expired_jobs.order_by("pk").values_list("pk", flat=True)
+        if expired_jobs.filter(pk=pk).update(status=PENDING, lease_expires_at=None, updated_at=timezone.now())
+    ]
+
+
 def held(model: type[models.Model], pk: int, attempt: int) -> models.QuerySet[Any]:
     """The job, if it is still running under this executor's attempt (not cancelled, not taken over)."""
     return model._default_manager.filter(pk=pk, status=RUNNING, attempt=attempt)

@@ -231,15 +231,7 @@ class JobProgress:
 def import_jobs_resume_expired() -> list[int]:
     """Run again the jobs whose lease expired (the frequent beat entry calls this; one query when
     there are none): each is made pending and re-sent; a duplicate send skips at the claim."""
-    expired = ImportJob.objects.filter(leases.expired(timezone.now()))
-    ids = [
-        job_id
-        for job_id in expired.order_by("pk").values_list("pk", flat=True)
-        # Conditional again: the lease may have been renewed since the read.
-        if expired.filter(pk=job_id).update(
-            status=ImportJob.Status.PENDING, lease_expires_at=None, updated_at=timezone.now()
-        )
-    ]
+    ids = leases.reopen_expired(ImportJob)
     if ids:
         logger.warning("import jobs %s lost their worker; running them again", ids)
     for job_id in ids:

@@ -400,15 +400,7 @@ def matching_runs_resume_expired() -> list[int]:
     there are none). Each is made pending again, its cursor kept, and re-sent, so whichever
     worker takes the task resumes it; the old executor, should it still be alive after all,
     commits nothing more (`_run_chunk`). Sending one twice is harmless: only one executor claims it."""
-    expired = MatchingRun.objects.filter(leases.expired(timezone.now()))
-    reopened = [
-        run_id
-        for run_id in expired.values_list("pk", flat=True)
-        # Conditional again: the lease may have been renewed since the read.
-        if expired.filter(pk=run_id).update(
-            status=MatchingRun.Status.PENDING, lease_expires_at=None, updated_at=timezone.now()
-        )
-    ]
+    reopened = leases.reopen_expired(MatchingRun)
     if reopened:
         log.warning("matching runs %s lost their worker; resuming from their cursors", reopened)
     for run_id in reopened:
